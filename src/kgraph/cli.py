@@ -1,0 +1,132 @@
+"""The ``kgraph`` command: exit 0 conforms, 1 does not conform, 2 input or runtime error."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from .api import KnowledgeGraph
+from .errors import KgraphError, ValidationFailed
+from .validate import ValidationReport
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+data_option = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("data"),
+    show_default=True,
+    help="Folder with sources/ (cards) and reference/.",
+)
+store_option = click.option(
+    "--store",
+    "store_path",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path(".kgraph"),
+    show_default=True,
+    envvar="KGRAPH_STORE",
+    help="Folder of the embedded store.",
+)
+texts_option = click.option(
+    "--texts",
+    "texts",
+    type=click.Path(path_type=Path, file_okay=False),
+    multiple=True,
+    help="Folder holding source texts to check quotes against (also KGRAPH_TEXT_PATH, data/texts).",
+)
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn kgraph's errors into a one-line message and the documented exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ValidationFailed as failure:
+            print_report(failure.report)  # type: ignore[arg-type]
+            err.print("[bold red]error:[/] the data does not conform; the store was not changed")
+            sys.exit(failure.exit_code)
+        except KgraphError as error:
+            err.print(f"[bold red]error:[/] {error}", markup=True, highlight=False)
+            sys.exit(error.exit_code)
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(package_name="kgraph")
+def main() -> None:
+    """kgraph: events, places, groups and organisations, every fact with who said it."""
+
+
+@main.command("build")
+@data_option
+@store_option
+@texts_option
+@reports_errors
+def build_command(data_dir: Path, store_path: Path, texts: tuple[Path, ...]) -> None:
+    """Compile data/ to RDF, validate it, and load the store in one step (all or nothing)."""
+    kg = KnowledgeGraph.open(store_path)
+    result = kg.build(data_dir, texts=texts)
+    files = len(result.compiled.graph_files)
+    out.print(f"Compiled {files} files from {data_dir} into {result.quads} quads.")
+    quotes = result.compiled.quotes
+    out.print(f"Quotes checked against their source text: {quotes.verified} verified, {quotes.unverified} unverified.")
+    for source, text_file in sorted(quotes.missing_texts.items()):
+        out.print(
+            f"  offsets unverified for source {source!r}: text {text_file!r} not found "
+            "(put it in data/texts/ or name its folder with --texts or KGRAPH_TEXT_PATH)"
+        )
+    print_report(result.report)
+    out.print(f"Loaded into {store_path}.")
+    print_stats(kg.stats())
+
+
+@main.command("validate")
+@click.argument("cards", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@data_option
+@texts_option
+@reports_errors
+def validate_command(cards: tuple[Path, ...], data_dir: Path, texts: tuple[Path, ...]) -> None:
+    """SHACL report for data/ or for the given CARDS (with data/reference); nothing is stored."""
+    report = KnowledgeGraph.validate(data_dir, cards, texts=texts)
+    print_report(report)
+    if not report.conforms:
+        sys.exit(1)
+
+
+@main.command("stats")
+@store_option
+@reports_errors
+def stats_command(store_path: Path) -> None:
+    """Counts of events, places, groups, organisations, sources, claims and figures in the store."""
+    print_stats(KnowledgeGraph.open(store_path).stats())
+
+
+def print_report(report: ValidationReport) -> None:
+    verdict = "[green]conforms[/]" if report.conforms else "[red]does not conform[/]"
+    out.print(f"Validation: {verdict}: {len(report.violations)} violations, {len(report.warnings)} warnings.")
+    for finding in report.findings:
+        colour = "red" if finding.severity == "Violation" else "yellow"
+        where = f"{finding.location}: " if finding.location else ""
+        out.print(f"  [{colour}]{finding.severity}[/] {where}{finding.message}", highlight=False)
+        out.print(f"    focus {finding.focus}", highlight=False, style="dim")
+
+
+def print_stats(counts: dict[str, int]) -> None:
+    table = Table(title="kgraph store")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for name, count in counts.items():
+        table.add_row(name, str(count))
+    out.print(table)

@@ -1,0 +1,375 @@
+"""Compiles source cards and reference files into one RDF dataset, a named graph per file.
+
+Two passes: the first registers every ID in every file (so references may
+point anywhere in data/ and duplicates are caught with both places named),
+the second compiles. Nothing touches the store: a failure here leaves it as it
+was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+
+from ..errors import CardError, Location
+from ..model import OntologyIndex, load_ontology
+from ..namespaces import KG, KGR, SCHEMA, graph_iri
+from ..yamlfile import line_of, load_yaml
+from .claims import CardContext, ClaimCompiler
+from .quotes import QuoteReport, TextLibrary, text_search_path
+from .registry import AGENTS, SECTION_KINDS, Registry
+from .vocab import SOURCE_KINDS, TEXTUAL_SOURCE_KINDS
+
+# Keys of an entity entry that state facts; each becomes a curatorial claim with the entry's evidence.
+ENTITY_FACT_KEYS = ("located_in", "near", "point", "wikidata", "geonames")
+ENTITY_KEYS = frozenset({"id", "type", "label", "note", "names", "evidence", *ENTITY_FACT_KEYS})
+DEFAULT_TYPES = {"group": "PeopleGroup", "person": "Person"}
+
+
+@dataclass
+class CompiledData:
+    """The compiled dataset plus what is needed to point a finding back at a card line."""
+
+    dataset: Dataset
+    locations: dict[URIRef, Location]
+    graph_files: dict[URIRef, Path]
+    quotes: QuoteReport
+
+    def location_of(self, node: URIRef) -> Location | None:
+        return self.locations.get(node)
+
+
+@dataclass
+class _ParsedFile:
+    path: Path
+    document: Mapping[str, Any]
+    is_card: bool
+    graph_id: str = ""
+    entities: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
+
+
+class DataCompiler:
+    def __init__(self, data_dir: Path, texts: TextLibrary, ontology: OntologyIndex | None = None) -> None:
+        self.data_dir = data_dir
+        self.texts = texts
+        self.ontology = ontology or load_ontology()
+        self.registry = Registry()
+        self.claims = ClaimCompiler(self.registry, texts)
+        self.dataset = Dataset()
+        self.locations: dict[URIRef, Location] = {}
+        self.graph_files: dict[URIRef, Path] = {}
+        self._files: list[_ParsedFile] = []
+        self._graph_ids: dict[str, Location] = {}
+
+    # -- pass 1 -----------------------------------------------------------------------------
+
+    def register(self, path: Path, *, is_card: bool) -> None:
+        document = load_yaml(path)
+        parsed = _ParsedFile(path, document, is_card)
+        if is_card:
+            parsed.graph_id = self._register_graph_id(document.get("card"), Location(path, line_of(document, "card")))
+            source = document.get("source")
+            if not isinstance(source, Mapping):
+                raise CardError(
+                    "expected a 'source:' mapping describing the carrier", Location(path, line_of(document))
+                )
+            self.registry.define(source.get("id"), "source", Location(path, line_of(source, "id")))
+        else:
+            dataset = document.get("dataset")
+            if not isinstance(dataset, Mapping):
+                raise CardError("expected a 'dataset:' mapping (id, title, maintainer)", Location(path, 1))
+            parsed.graph_id = self._register_graph_id(dataset.get("id"), Location(path, line_of(dataset, "id")))
+            self.registry.define(dataset.get("id"), "source", Location(path, line_of(dataset, "id")))
+        for section, kind in SECTION_KINDS.items():
+            entries = document.get(section) or []
+            if not isinstance(entries, list):
+                raise CardError(f"expected '{section}:' to be a list", Location(path, line_of(document, section)))
+            for index, entry in enumerate(entries):
+                where = Location(path, line_of(entries, index))
+                if not isinstance(entry, Mapping):
+                    raise CardError(f"expected each of '{section}' to be a mapping with an id", where)
+                self.registry.define(entry.get("id"), kind, Location(path, line_of(entry, "id")))
+                parsed.entities.append((kind, entry))
+        self._files.append(parsed)
+
+    def _register_graph_id(self, graph_id: object, where: Location) -> str:
+        if not isinstance(graph_id, str) or not graph_id:
+            raise CardError("expected the card's (or dataset's) ID", where)
+        if graph_id in self._graph_ids:
+            raise CardError(f"duplicate card ID {graph_id!r}: already used at {self._graph_ids[graph_id]}", where)
+        self._graph_ids[graph_id] = where
+        return graph_id
+
+    # -- pass 2 -----------------------------------------------------------------------------
+
+    def compile(self) -> CompiledData:
+        for parsed in self._files:
+            graph_node = graph_iri(parsed.graph_id)
+            graph = self.dataset.graph(graph_node)
+            self.graph_files[graph_node] = parsed.path
+            ctx = self._card_context(parsed, graph) if parsed.is_card else self._reference_context(parsed, graph)
+            self._describe_graph(parsed, graph, ctx)
+            self._compile_entities(parsed, ctx)
+            if parsed.is_card:
+                self._compile_claims(parsed, ctx)
+        return CompiledData(self.dataset, self.locations, self.graph_files, self.texts.report)
+
+    def _context(self, parsed: _ParsedFile, graph: Graph, carrier: URIRef, **kwargs: Any) -> CardContext:
+        return CardContext(
+            card_id=parsed.graph_id,
+            file=parsed.path,
+            graph=graph,
+            carrier=carrier,
+            curation_record=carrier if not parsed.is_card else KGR[f"record/{parsed.graph_id}"],
+            locations=self.locations,
+            **kwargs,
+        )
+
+    def _card_context(self, parsed: _ParsedFile, graph: Graph) -> CardContext:
+        doc, path = parsed.document, parsed.path
+        source = doc["source"]
+        kind = source.get("kind", "news-article")
+        if kind not in SOURCE_KINDS:
+            raise CardError(
+                f"expected source kind ({', '.join(SOURCE_KINDS)}), got {kind!r}",
+                Location(path, line_of(source, "kind")),
+            )
+        carrier = self.registry.resolve(source["id"], ("source",), Location(path, line_of(source, "id"))).iri
+        text_spec = source.get("text") or {}
+        text_file = text_spec.get("file") if isinstance(text_spec, Mapping) else None
+        text = None
+        if text_file:
+            text = self.texts.text_for(str(text_file), text_spec.get("sha256"), Location(path, line_of(source, "text")))
+        language = str(source.get("language", "en"))
+        g = graph
+        g.add((carrier, RDF.type, SOURCE_KINDS[kind]))
+        if kind in TEXTUAL_SOURCE_KINDS:
+            g.add((carrier, RDF.type, KG.TextualSource))
+        _add_text(g, carrier, DCTERMS.title, source.get("title"), language)
+        if "published" in source:
+            g.add(
+                (
+                    carrier,
+                    KG.publishedOn,
+                    _date_literal(source["published"], Location(path, line_of(source, "published"))),
+                )
+            )
+        if "publisher" in source:
+            publisher = self.registry.resolve(
+                source["publisher"], ("org",), Location(path, line_of(source, "publisher"))
+            )
+            g.add((carrier, KG.publisher, publisher.iri))
+        if "publisher_verified" in source:
+            g.add((carrier, KG.publisherVerified, Literal(bool(source["publisher_verified"]))))
+        if "url" in source:
+            g.add((carrier, SCHEMA.url, URIRef(str(source["url"]))))
+        g.add((carrier, DCTERMS.language, Literal(language)))
+        if text_file:
+            g.add((carrier, KG.textFile, Literal(str(text_file))))
+            if text_spec.get("sha256"):
+                g.add((carrier, KG.textSha256, Literal(str(text_spec["sha256"]))))
+        _add_text(g, carrier, RDFS.comment, source.get("note"), "en")
+        self.locations[carrier] = Location(path, line_of(source, "id"))
+        return self._context(
+            parsed,
+            graph,
+            carrier,
+            language=language,
+            source_id=str(source["id"]),
+            text=text,
+            text_file=str(text_file) if text_file else None,
+        )
+
+    def _reference_context(self, parsed: _ParsedFile, graph: Graph) -> CardContext:
+        dataset, path = parsed.document["dataset"], parsed.path
+        carrier = self.registry.resolve(dataset["id"], ("source",), Location(path, line_of(dataset, "id"))).iri
+        graph.add((carrier, RDF.type, KG.Dataset))
+        _add_text(graph, carrier, DCTERMS.title, dataset.get("title"), "en")
+        _add_text(graph, carrier, RDFS.comment, dataset.get("note"), "en")
+        if "version" in dataset:
+            graph.add((carrier, SCHEMA.version, Literal(str(dataset["version"]))))
+        if "maintainer" in dataset:
+            maintainer = self.registry.resolve(
+                dataset["maintainer"], AGENTS, Location(path, line_of(dataset, "maintainer"))
+            )
+            graph.add((carrier, KG.maintainer, maintainer.iri))
+        self.locations[carrier] = Location(path, line_of(dataset, "id"))
+        return self._context(
+            parsed, graph, carrier, language="en", source_id=str(dataset["id"]), text=None, text_file=None
+        )
+
+    def _describe_graph(self, parsed: _ParsedFile, graph: Graph, ctx: CardContext) -> None:
+        """The graph describes itself, so an export of one graph still says where it came from."""
+        doc, path = parsed.document, parsed.path
+        node = graph_iri(parsed.graph_id)
+        graph.add((node, RDF.type, KG.SourceGraph))
+        graph.add((node, KG.describesSource, ctx.carrier))
+        graph.add((node, KG.fromCard, Literal(_relative(path, self.data_dir))))
+        curator_key = "curator" if parsed.is_card else None
+        curator_value = doc.get("curator") if parsed.is_card else doc["dataset"].get("maintainer")
+        where = Location(path, line_of(doc, curator_key) if curator_key else line_of(doc["dataset"], "maintainer"))
+        if curator_value is None:
+            raise CardError(
+                "expected a curator (card) or maintainer (dataset): the agent responsible for the file", where
+            )
+        curator = self.registry.resolve(curator_value, AGENTS, where)
+        graph.add((node, KG.curator, curator.iri))
+        ctx.curator = str(curator_value)
+        if parsed.is_card and "curated" in doc:
+            graph.add((node, KG.curatedOn, _date_literal(doc["curated"], Location(path, line_of(doc, "curated")))))
+        record = ctx.curation_record
+        if record == ctx.carrier:  # a dataset carries its maintainer's claims itself
+            return
+        graph.add((record, RDF.type, KG.CurationRecord))
+        graph.add((record, RDFS.label, Literal(f"curation record {_relative(path, self.data_dir)}", lang="en")))
+        graph.add((record, KG.curator, curator.iri))
+
+    def _compile_entities(self, parsed: _ParsedFile, ctx: CardContext) -> None:
+        for kind, entry in parsed.entities:
+            entity = self.registry.resolve(entry["id"], (kind,), Location(parsed.path, line_of(entry, "id")))
+            where = Location(parsed.path, line_of(entry, "id"))
+            unknown = set(entry) - ENTITY_KEYS
+            if unknown:
+                key = sorted(unknown)[0]
+                raise CardError(
+                    f"unknown key {key!r} for {kind} {entity.slug!r}; "
+                    f"expected one of: {', '.join(sorted(ENTITY_KEYS))}",
+                    Location(parsed.path, line_of(entry, key)),
+                )
+            type_name = entry.get("type", DEFAULT_TYPES.get(kind))
+            cls = self.ontology.class_for(str(type_name), kind) if type_name else None
+            if cls is None:
+                raise CardError(
+                    f"expected a {kind} type from the ontology "
+                    f"({', '.join(self.ontology.classes_of(kind))}), got {type_name!r}",
+                    Location(parsed.path, line_of(entry, "type" if "type" in entry else "id")),
+                )
+            if not entry.get("label"):
+                raise CardError(f"{kind} {entity.slug!r} needs a label (its neutral English name)", where)
+            g = ctx.graph
+            g.add((entity.iri, RDF.type, cls))
+            g.add((entity.iri, RDFS.label, Literal(str(entry["label"]), lang="en")))
+            _add_text(g, entity.iri, RDFS.comment, entry.get("note"), "en")
+            self.locations[entity.iri] = where
+            for claim in self._entity_fact_claims(entity.slug, entry, parsed, ctx):
+                ctx.claim_lines[claim["id"]] = Location(parsed.path, line_of(claim, "id"))
+                self.claims.compile(ctx, claim)
+
+    def _entity_fact_claims(
+        self, slug: str, entry: Mapping[str, Any], parsed: _ParsedFile, ctx: CardContext
+    ) -> Iterable[Mapping[str, Any]]:
+        """An entry's structured facts as curatorial claims, keeping the entry's line numbers."""
+        facts: list[tuple[str, str, Any, int | None]] = [
+            (key, f"{slug}-{key.replace('_', '-')}", entry[key], line_of(entry, key))
+            for key in ENTITY_FACT_KEYS
+            if key in entry
+        ]
+        names = entry.get("names") or []
+        for index, name in enumerate(names):
+            facts.append(("name", f"{slug}-name-{index + 1}", name, line_of(names, index)))
+        if facts and not entry.get("evidence"):
+            raise CardError(
+                f"{slug!r} states facts ({', '.join(f[0] for f in facts)}) "
+                "and needs 'evidence:' saying where they come from",
+                Location(parsed.path, line_of(entry, "id")),
+            )
+        for key, claim_id, value, line in facts:
+            yield _LocatedDict(
+                {"id": claim_id, "about": slug, key: value, "by": ctx.curator, "evidence": entry["evidence"]}, line
+            )
+
+    def _compile_claims(self, parsed: _ParsedFile, ctx: CardContext) -> None:
+        claims = parsed.document.get("claims") or []
+        if not isinstance(claims, list):
+            raise CardError(
+                "expected 'claims:' to be a list", Location(parsed.path, line_of(parsed.document, "claims"))
+            )
+        for index, claim in enumerate(claims):
+            where = Location(parsed.path, line_of(claims, index))
+            if not isinstance(claim, Mapping) or "id" not in claim:
+                raise CardError("expected each claim to be a mapping with an 'id'", where)
+            claim_id = claim["id"]
+            if not isinstance(claim_id, str) or not claim_id:
+                raise CardError(f"expected a claim ID, got {claim_id!r}", where)
+            if claim_id in ctx.claim_lines:
+                raise CardError(
+                    f"duplicate claim ID {claim_id!r}: already used at {ctx.claim_lines[claim_id]}",
+                    Location(parsed.path, line_of(claim, "id")),
+                )
+            ctx.claim_lines[claim_id] = Location(parsed.path, line_of(claim, "id"))
+            if "figure" in claim:
+                ctx.figure_claims.add(claim_id)
+            if "corrects" in claim:
+                ctx.deprecated.add(str(claim["corrects"]))
+        for claim in claims:
+            self.claims.compile(ctx, claim)
+
+
+class _LocatedDict(dict):
+    """A synthesised claim that still answers line numbers like the YAML it came from."""
+
+    def __init__(self, values: Mapping[str, Any], line: int | None) -> None:
+        super().__init__(values)
+        self.lc = _FixedLines(line)
+
+
+class _FixedLines:
+    def __init__(self, line: int | None) -> None:
+        self.line = (line or 1) - 1
+
+    def key(self, _key: object) -> tuple[int, int]:
+        return (self.line, 0)
+
+
+def _add_text(graph: Graph, node: URIRef, predicate: URIRef, value: object, lang: str) -> None:
+    if value:
+        graph.add((node, predicate, Literal(" ".join(str(value).split()), lang=lang)))
+
+
+def _date_literal(value: object, where: Location) -> Literal:
+    if isinstance(value, dt.date):
+        return Literal(value, datatype=XSD.date)
+    try:
+        return Literal(dt.date.fromisoformat(str(value)), datatype=XSD.date)
+    except ValueError as error:
+        raise CardError(f"expected an ISO date (YYYY-MM-DD), got {value!r}", where) from error
+
+
+def _relative(path: Path, data_dir: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(data_dir.resolve().parent))
+    except ValueError:
+        return str(path)
+
+
+def card_files(data_dir: Path) -> tuple[list[Path], list[Path]]:
+    """Reference files and source cards under ``data_dir``, in a stable order."""
+    reference = sorted((data_dir / "reference").glob("*.yaml"))
+    cards = sorted((data_dir / "sources").rglob("*.yaml"))
+    return reference, cards
+
+
+def compile_data(
+    data_dir: Path, *, text_folders: Iterable[Path] = (), extra_cards: Iterable[Path] = (), only_extra: bool = False
+) -> CompiledData:
+    """Compile data/ (or its reference data plus ``extra_cards``) into a dataset; raises CardError."""
+    texts = TextLibrary(text_search_path(data_dir, text_folders))
+    compiler = DataCompiler(data_dir, texts)
+    reference, cards = card_files(data_dir)
+    extra = [Path(p) for p in extra_cards]
+    if only_extra:
+        cards = []
+    known = {p.resolve() for p in cards}
+    for path in reference:
+        compiler.register(path, is_card=False)
+    for path in cards + [p for p in extra if p.resolve() not in known]:
+        if not path.is_file():
+            raise CardError("no such card file", Location(path))
+        compiler.register(path, is_card=True)
+    return compiler.compile()

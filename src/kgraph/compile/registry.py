@@ -1,0 +1,69 @@
+"""Every ID in data/ is defined once; the registry finds duplicates and unknown references.
+
+A first pass over all files fills it, so that a card may refer to a place
+defined in the reference data or in another card, in any order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from ..errors import CardError, Location
+from ..namespaces import entity_iri
+
+# The YAML section an entity comes from decides its kind and the IRI path.
+SECTION_KINDS: dict[str, str] = {
+    "events": "event",
+    "places": "place",
+    "groups": "group",
+    "organisations": "org",
+    "persons": "person",
+}
+
+
+@dataclass(frozen=True)
+class Entity:
+    slug: str
+    kind: str
+    iri: URIRef
+    location: Location
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._entities: dict[str, Entity] = {}
+
+    def define(self, slug: object, kind: str, location: Location) -> Entity:
+        if not isinstance(slug, str) or not _is_slug(slug):
+            raise CardError(f"expected an ID of lower-case letters, digits and hyphens, got {slug!r}", location)
+        if slug in self._entities:
+            first = self._entities[slug].location
+            raise CardError(f"duplicate ID {slug!r}: already defined at {first}", location)
+        entity = Entity(slug, kind, entity_iri(kind, slug), location)
+        self._entities[slug] = entity
+        return entity
+
+    def resolve(self, slug: object, kinds: tuple[str, ...], location: Location) -> Entity:
+        """Find an entity of one of ``kinds``; the error says what kind was expected."""
+        wanted = " or ".join(kinds)
+        if not isinstance(slug, str):
+            raise CardError(f"expected the ID of a {wanted}, got {slug!r}", location)
+        entity = self._entities.get(slug)
+        if entity is None:
+            raise CardError(f"unknown {wanted} {slug!r}: no file in data/ defines it", location)
+        if entity.kind not in kinds:
+            raise CardError(f"{slug!r} is a {entity.kind}, expected a {wanted}", location)
+        return entity
+
+    def __iter__(self):
+        return iter(self._entities.values())
+
+
+ANY_ENTITY = ("event", "place", "group", "org", "person", "source")
+AGENTS = ("org", "person", "group")
+
+
+def _is_slug(text: str) -> bool:
+    return bool(text) and text[0].isalnum() and all(c.isdigit() or c == "-" or ("a" <= c <= "z") for c in text)

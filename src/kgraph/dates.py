@@ -1,0 +1,89 @@
+"""Dates as analysts meet them: exact, coarse or uncertain (EDTF), or relative to an anchor.
+
+SPARQL cannot filter on EDTF strings, so every date also gets earliest/latest
+``xsd:date`` bounds; a relative expression keeps its words and anchor because
+the naive resolution is sometimes wrong and must stay checkable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+import edtf
+
+
+class DateSyntaxError(ValueError):
+    """The text is neither an ISO date, an EDTF expression nor a relative date mapping."""
+
+
+@dataclass(frozen=True)
+class RelativeDate:
+    words: str
+    anchor: dt.date
+    naive_resolution: str
+
+
+@dataclass(frozen=True)
+class TimeSpan:
+    edtf: str
+    earliest: dt.date | None
+    latest: dt.date | None
+    relative: RelativeDate | None = None
+
+    @property
+    def exact_date(self) -> dt.date | None:
+        return self.earliest if self.earliest is not None and self.earliest == self.latest else None
+
+
+def _struct_to_date(value: object) -> dt.date | None:
+    if isinstance(value, time.struct_time):
+        return dt.date(value.tm_year, value.tm_mon, value.tm_mday)
+    return None  # open or unknown end (EDTF "..") has no bound
+
+
+def parse_edtf(text: str) -> TimeSpan:
+    """Parse an ISO date or EDTF expression into a span with its bounds."""
+    cleaned = text.strip()
+    try:
+        parsed = edtf.parse_edtf(cleaned)
+    except Exception as error:  # the edtf library raises its own and ValueError variants
+        raise DateSyntaxError(f"not an EDTF date: {text!r}") from error
+    return TimeSpan(
+        edtf=cleaned,
+        earliest=_struct_to_date(parsed.lower_strict()),
+        latest=_struct_to_date(parsed.upper_strict()),
+    )
+
+
+def parse_date_spec(value: object) -> TimeSpan:
+    """Read a card's date value: a date, an EDTF string, or ``{words, anchor, resolved}``."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return parse_edtf(value.isoformat())
+    if isinstance(value, int):
+        return parse_edtf(str(value))
+    if isinstance(value, str):
+        return parse_edtf(value)
+    if isinstance(value, dict):
+        missing = {"words", "anchor", "resolved"} - set(value)
+        if missing:
+            raise DateSyntaxError(
+                "a relative date needs words, anchor and resolved; missing " + ", ".join(sorted(missing))
+            )
+        anchor = value["anchor"]
+        if isinstance(anchor, str):
+            try:
+                anchor = dt.date.fromisoformat(anchor)
+            except ValueError as error:
+                raise DateSyntaxError(f"the anchor must be an ISO date, got {anchor!r}") from error
+        if not isinstance(anchor, dt.date):
+            raise DateSyntaxError(f"the anchor must be an ISO date, got {anchor!r}")
+        resolved = value["resolved"]
+        resolved_text = resolved.isoformat() if isinstance(resolved, dt.date) else str(resolved)
+        span = parse_edtf(resolved_text)
+        relative = RelativeDate(words=str(value["words"]), anchor=anchor, naive_resolution=span.edtf)
+        return TimeSpan(span.edtf, span.earliest, span.latest, relative)
+    raise DateSyntaxError(f"expected a date, an EDTF string or a relative date mapping, got {value!r}")

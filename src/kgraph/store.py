@@ -1,0 +1,105 @@
+"""The embedded Oxigraph store under ``.kgraph/``, replaced all-or-nothing.
+
+A build writes a complete new store beside the current one and then swaps a
+one-line ``CURRENT`` pointer with an atomic rename (as LevelDB does): a crash
+or a failed load at any moment leaves the previous store in place, and
+readers never see a half-loaded graph.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import StoreError
+
+POINTER = "CURRENT"
+
+
+class EmbeddedStore:
+    """An Oxigraph store on disk (``path``) or in memory (``path=None``)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        self._store = self._open_current()
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        return self._store
+
+    def _open_current(self) -> ox.Store:
+        if self.path is None:
+            return ox.Store()
+        pointer = self.path / POINTER
+        if not pointer.exists():
+            return ox.Store()  # nothing built yet: an empty, throw-away store
+        directory = self.path / pointer.read_text(encoding="utf-8").strip()
+        try:
+            return ox.Store(str(directory))
+        except OSError as error:
+            raise StoreError(f"cannot open the store at {directory}: {error}") from error
+
+    def replace_all(self, nquads: bytes) -> None:
+        """Make the store hold exactly ``nquads``; on any error the old content stays."""
+        if self.path is None:
+            fresh = ox.Store()
+            fresh.load(nquads, format=ox.RdfFormat.N_QUADS)
+            self._store = fresh
+            return
+        stores = self.path / "stores"
+        stores.mkdir(parents=True, exist_ok=True)
+        name = f"stores/store-{uuid.uuid4().hex[:12]}"
+        target = self.path / name
+        try:
+            fresh = ox.Store(str(target))
+            fresh.load(nquads, format=ox.RdfFormat.N_QUADS)
+            fresh.flush()
+            del fresh
+            gc.collect()
+        except (OSError, SyntaxError, ValueError) as error:
+            shutil.rmtree(target, ignore_errors=True)
+            raise StoreError(f"loading the new store failed, the old one is untouched: {error}") from error
+        self._swap_pointer(name)
+
+    def _swap_pointer(self, name: str) -> None:
+        assert self.path is not None
+        temporary = self.path / f"{POINTER}.{uuid.uuid4().hex[:8]}"
+        with temporary.open("w", encoding="utf-8") as handle:
+            handle.write(name + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        old = self._store
+        os.replace(temporary, self.path / POINTER)
+        del old
+        self._store = None  # type: ignore[assignment]
+        gc.collect()
+        self._store = self._open_current()
+        self._remove_stale(keep=name)
+
+    def _remove_stale(self, keep: str) -> None:
+        assert self.path is not None
+        for directory in (self.path / "stores").iterdir():
+            if f"stores/{directory.name}" != keep:
+                shutil.rmtree(directory, ignore_errors=True)
+
+    def query(self, sparql: str, substitutions: Mapping[ox.Variable, object] | None = None) -> object:
+        return self._store.query(sparql, substitutions=dict(substitutions or {}), use_default_graph_as_union=True)
+
+    def dump_nquads(self) -> bytes:
+        """All quads, sorted, so two dumps of equal content are equal bytes."""
+        data = self._store.dump(format=ox.RdfFormat.N_QUADS) or b""
+        lines = sorted(line for line in data.split(b"\n") if line)
+        return b"\n".join(lines) + (b"\n" if lines else b"")
+
+    def named_graphs(self) -> list[str]:
+        return sorted(graph.value for graph in self._store.named_graphs())
+
+    def close(self) -> None:
+        self._store = None  # type: ignore[assignment]
+        gc.collect()

@@ -1,0 +1,110 @@
+"""SHACL validation of compiled data, with each finding traced back to its card line.
+
+pySHACL reports IRIs; an analyst needs ``data/sources/x.yaml:42``. The
+compiler's location map makes that translation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from pyshacl import validate as shacl_validate
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import RDF, SH
+
+from .errors import Location
+from .resources import ontology_file, resource_dir
+
+SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    focus: str
+    message: str
+    path: str | None
+    value: str | None
+    shape: str | None
+    location: Location | None
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        return f"{where}{self.severity}: {self.message} [focus {self.focus}]"
+
+
+@dataclass
+class ValidationReport:
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Warning"]
+
+    @property
+    def conforms(self) -> bool:
+        """Warnings never block: they are disagreements the sources themselves contain."""
+        return not self.violations
+
+
+def shapes_graph() -> Graph:
+    graph = Graph()
+    for path in sorted(resource_dir("shapes").glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def union_graph(dataset: Dataset) -> Graph:
+    """SHACL sees one graph; cross-card checks (parts versus whole) need them together."""
+    union = Graph()
+    for graph in dataset.graphs():
+        for triple in graph:
+            union.add(triple)
+    return union
+
+
+def validate_graph(data: Graph, locate: Callable[[URIRef], Location | None] = lambda _: None) -> ValidationReport:
+    """Validate ``data`` against the project's shapes, with the ontology for class hierarchy."""
+    ontology = Graph().parse(ontology_file(), format="turtle")
+    _conforms, results, _text = shacl_validate(
+        data,
+        shacl_graph=shapes_graph(),
+        ont_graph=ontology,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    return ValidationReport(sorted(_findings(results, locate), key=_sort_key))
+
+
+def _findings(results: Graph, locate: Callable[[URIRef], Location | None]) -> Iterable[Finding]:
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        severity = results.value(result, SH.resultSeverity)
+        message = results.value(result, SH.resultMessage)
+        path = results.value(result, SH.resultPath)
+        value = results.value(result, SH.value)
+        shape = results.value(result, SH.sourceShape)
+        yield Finding(
+            severity=SEVERITY_NAMES.get(severity, str(severity)),
+            focus=str(focus),
+            message=str(message) if message is not None else "constraint not met",
+            path=str(path) if path is not None else None,
+            value=str(value) if value is not None else None,
+            shape=str(shape) if isinstance(shape, URIRef) else None,
+            location=locate(focus) if isinstance(focus, URIRef) else None,
+        )
+
+
+def _sort_key(finding: Finding) -> tuple[int, str, int, str]:
+    order = {"Violation": 0, "Warning": 1}.get(finding.severity, 2)
+    loc = finding.location
+    return (order, str(loc.file) if loc else "", (loc.line or 0) if loc else 0, finding.message)
+
+
+__all__ = ["Finding", "ValidationReport", "union_graph", "validate_graph"]
