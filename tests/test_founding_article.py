@@ -39,7 +39,7 @@ FIGURE_QUERY = """
 PREFIX kg: <https://w3id.org/kgraph/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
-SELECT ?claim ?qualifier ?claimant ?carrier ?quote WHERE {
+SELECT ?claim ?measure ?value ?qualifier ?claimant ?carrier ?quote WHERE {
     ?claim a kg:Claim ; kg:predicate kg:hasFigure ; kg:object ?figure ;
         prov:wasAttributedTo ?claimant ; kg:carriedBy ?carrier ;
         kg:quote/oa:hasSelector/oa:exact ?quote .

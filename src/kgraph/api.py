@@ -24,9 +24,12 @@ class KnowledgeGraph:
         self.store = store
 
     @classmethod
-    def open(cls, path: Path | str | None = None) -> KnowledgeGraph:
-        """Open (or prepare) the store at ``path``; raises StoreError if it cannot be opened."""
-        return cls(EmbeddedStore(Path(path) if path is not None else None))
+    def open(cls, path: Path | str | None = None, *, read_only: bool = False) -> KnowledgeGraph:
+        """Open (or prepare) the store at ``path``; raises StoreError if it cannot be opened.
+
+        ``read_only`` lets queries run while another process holds the store for writing.
+        """
+        return cls(EmbeddedStore(Path(path) if path is not None else None, read_only=read_only))
 
     def build(self, data_dir: Path | str = "data", *, texts: Iterable[Path | str] = ()) -> BuildResult:
         """Compile, validate and load ``data_dir``; raises CardError (2) or ValidationFailed (1)."""

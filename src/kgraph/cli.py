@@ -110,7 +110,7 @@ def validate_command(cards: tuple[Path, ...], data_dir: Path, texts: tuple[Path,
 @reports_errors
 def stats_command(store_path: Path) -> None:
     """Counts of events, places, groups, organisations, sources, claims and figures in the store."""
-    print_stats(KnowledgeGraph.open(store_path).stats())
+    print_stats(KnowledgeGraph.open(store_path, read_only=True).stats())
 
 
 def print_report(report: ValidationReport) -> None:

@@ -25,8 +25,9 @@ POINTER = "CURRENT"
 class EmbeddedStore:
     """An Oxigraph store on disk (``path``) or in memory (``path=None``)."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
+        self.read_only = read_only
         self._store = self._open_current()
 
     @property
@@ -41,12 +42,15 @@ class EmbeddedStore:
             return ox.Store()  # nothing built yet: an empty, throw-away store
         directory = self.path / pointer.read_text(encoding="utf-8").strip()
         try:
-            return ox.Store(str(directory))
+            # A reader does not take the writer's lock, so queries run while another process holds the store.
+            return ox.Store.read_only(str(directory)) if self.read_only else ox.Store(str(directory))
         except OSError as error:
             raise StoreError(f"cannot open the store at {directory}: {error}") from error
 
     def replace_all(self, nquads: bytes) -> None:
         """Make the store hold exactly ``nquads``; on any error the old content stays."""
+        if self.read_only:
+            raise StoreError("the store was opened read-only")
         if self.path is None:
             fresh = ox.Store()
             fresh.load(nquads, format=ox.RdfFormat.N_QUADS)

@@ -69,12 +69,18 @@ def union_graph(dataset: Dataset) -> Graph:
 
 
 def validate_graph(data: Graph, locate: Callable[[URIRef], Location | None] = lambda _: None) -> ValidationReport:
-    """Validate ``data`` against the project's shapes, with the ontology for class hierarchy."""
-    ontology = Graph().parse(ontology_file(), format="turtle")
+    """Validate ``data`` against the project's shapes, with the whole ontology beside it.
+
+    The ontology is added to a copy of the data rather than passed as pySHACL's
+    ``ont_graph``, which mixes in only the class hierarchy: the shapes also ask
+    which properties are ``kg:ClaimedProperty``.
+    """
+    combined = Graph()
+    combined += data
+    combined.parse(ontology_file(), format="turtle")
     _conforms, results, _text = shacl_validate(
-        data,
+        combined,
         shacl_graph=shapes_graph(),
-        ont_graph=ontology,
         inference="none",
         advanced=True,
         allow_warnings=True,
