@@ -10,10 +10,10 @@ from kgraph.errors import StoreError
 from kgraph.store import EmbeddedStore
 
 ONE = (
-    b'<https://w3id.org/kgraph/id/a> <https://w3id.org/kgraph/ontology#p> "1" <https://w3id.org/kgraph/id/graph/g> .\n'  # noqa: E501
+    b'<https://w3id.org/kgraph/id/a> <https://w3id.org/kgraph/ontology#p> "1" <https://w3id.org/kgraph/id/graph/g> .\n'
 )
 TWO = (
-    b'<https://w3id.org/kgraph/id/b> <https://w3id.org/kgraph/ontology#p> "2" <https://w3id.org/kgraph/id/graph/h> .\n'  # noqa: E501
+    b'<https://w3id.org/kgraph/id/b> <https://w3id.org/kgraph/ontology#p> "2" <https://w3id.org/kgraph/id/graph/h> .\n'
 )
 
 
