@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .build import BuildResult, build, compile_and_validate
+from .queries import QueryError, QueryResult, QueryText, StoredQuery, load_catalog
+from .queries.results import collect
 from .stats import count_entities
 from .store import EmbeddedStore
 from .validate import ValidationReport
@@ -45,6 +47,44 @@ class KnowledgeGraph:
             Path(data_dir), text_folders=[Path(t) for t in texts], cards=card_paths, only_cards=bool(card_paths)
         )
         return report
+
+    def queries(self) -> dict[str, StoredQuery]:
+        """The stored queries of ``queries/`` by name."""
+        return load_catalog()
+
+    def query(self, name_or_text: str | Path, /, **params: object) -> QueryResult:
+        """Run a stored query (by name), a ``.rq`` file, or SPARQL text, with typed parameters.
+
+        Parameters are bound as RDF terms by the engine; raises ParameterError for an
+        unknown name, a missing required value or a value of the wrong type.
+
+        >>> kg = KnowledgeGraph.open()
+        >>> kg.query("SELECT ?answer WHERE { BIND(6 * 7 AS ?answer) }").rows
+        [{'answer': 42}]
+        >>> kg.query("ASK { ?s ?p ?o }").boolean
+        False
+        """
+        query, defaults = self._resolve(name_or_text)
+        substitutions = query.bind(dict(params), defaults)
+
+        def run() -> object:
+            try:
+                return self.store.query(query.text, substitutions)
+            except (SyntaxError, ValueError, OSError, RuntimeError) as error:
+                raise QueryError(f"the query failed: {error}") from error
+
+        return collect(query.form, run(), run)
+
+    def _resolve(self, name_or_text: str | Path) -> tuple[QueryText, dict[str, object]]:
+        if isinstance(name_or_text, Path) or str(name_or_text).endswith(".rq"):
+            stored = StoredQuery.load(Path(name_or_text))
+            return stored.query, stored.defaults
+        catalog = load_catalog()
+        if name_or_text in catalog:
+            return catalog[name_or_text].query, catalog[name_or_text].defaults
+        if not any(c.isspace() for c in name_or_text.strip()):
+            raise QueryError(f"no stored query called {name_or_text!r}; `kgraph queries` lists them")
+        return QueryText.parse(name_or_text), {}
 
     def stats(self) -> dict[str, int]:
         return count_entities(self.store)

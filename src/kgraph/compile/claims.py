@@ -165,6 +165,10 @@ class ClaimCompiler:
             g.add((position, RDF.type, OA.TextPositionSelector))
             g.add((position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
             g.add((position, OA.end, Literal(start + len(quote), datatype=XSD.nonNegativeInteger)))
+        elif "record" in claim:
+            # A dataset's row or record: the locator is the evidence, there is no text to quote.
+            g.add((node, KG.carriedBy, ctx.carrier))
+            g.add((node, KG.recordId, Literal(str(claim["record"]))))
         elif "evidence" in claim:
             # A curator's own finding: carried by the card itself, with the evidence in words.
             g.add((node, KG.carriedBy, ctx.curation_record))

@@ -1,0 +1,16 @@
+"""Stored and ad-hoc SPARQL queries with typed, engine-bound parameters."""
+
+from .catalog import QueryError, QueryText, StoredQuery, load_catalog
+from .params import Parameter, ParameterError
+from .results import QueryResult, to_python
+
+__all__ = [
+    "Parameter",
+    "ParameterError",
+    "QueryError",
+    "QueryResult",
+    "QueryText",
+    "StoredQuery",
+    "load_catalog",
+    "to_python",
+]

@@ -1,0 +1,104 @@
+"""Query results as typed Python rows, and in the standard formats exactly as Oxigraph writes them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pyoxigraph as ox
+
+from .catalog import QueryError
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RESULT_FORMATS = {
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+}
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+def to_python(term: Any) -> Any:
+    """IRIs as ``str``; numbers, dates and booleans as Python values; other literals as their text."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        converters: dict[str, Callable[[str], Any]] = {
+            XSD + "integer": int,
+            XSD + "nonNegativeInteger": int,
+            XSD + "int": int,
+            XSD + "long": int,
+            XSD + "decimal": Decimal,
+            XSD + "double": float,
+            XSD + "float": float,
+            XSD + "date": dt.date.fromisoformat,
+            XSD + "boolean": lambda text: text in ("true", "1"),
+        }
+        try:
+            return converters.get(datatype, str)(term.value)
+        except ValueError:
+            return term.value
+    return term.value
+
+
+@dataclass
+class QueryResult:
+    """The answer to one query; ``rows`` for SELECT, ``boolean`` for ASK, ``triples`` for CONSTRUCT."""
+
+    form: str
+    variables: list[str] = field(default_factory=list)
+    terms: list[dict[str, Any]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+    _rerun: Callable[[], Any] | None = field(default=None, repr=False)
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        return [{name: to_python(term) for name, term in row.items()} for row in self.terms]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.terms) if self.form == "SELECT" else len(self.triples)
+
+    def serialize(self, format: str) -> bytes:
+        """csv / tsv / json / xml for SELECT and ASK; turtle / ntriples / jsonld / rdfxml for graphs."""
+        if self._rerun is None:
+            raise QueryError("this result cannot be serialized again")
+        fresh = self._rerun()
+        if self.form in ("SELECT", "ASK"):
+            if format not in RESULT_FORMATS:
+                raise QueryError(f"{self.form} results are written as {', '.join(RESULT_FORMATS)}, not {format!r}")
+            return fresh.serialize(format=RESULT_FORMATS[format])
+        if format not in GRAPH_FORMATS:
+            raise QueryError(f"{self.form} results are written as {', '.join(GRAPH_FORMATS)}, not {format!r}")
+        return fresh.serialize(format=GRAPH_FORMATS[format])
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame of the typed rows (pandas is optional)."""
+        try:
+            import pandas as pd
+        except ImportError as error:  # pragma: no cover - depends on the environment
+            raise QueryError("to_dataframe needs pandas: pip install pandas") from error
+        return pd.DataFrame(self.rows, columns=self.variables)
+
+
+def collect(form: str, answer: Any, rerun: Callable[[], Any]) -> QueryResult:
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        terms = [{name: solution[name] for name in variables} for solution in answer]
+        return QueryResult("SELECT", variables, terms, _rerun=rerun)
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult("ASK", boolean=bool(answer), _rerun=rerun)
+    return QueryResult(form, triples=list(answer), _rerun=rerun)
