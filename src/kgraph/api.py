@@ -8,10 +8,12 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
 from .build import BuildResult, build, compile_and_validate
+from .export import export
 from .queries import QueryError, QueryResult, QueryText, StoredQuery, load_catalog
 from .queries.results import collect
 from .stats import count_entities
@@ -24,6 +26,9 @@ class KnowledgeGraph:
 
     def __init__(self, store: EmbeddedStore) -> None:
         self.store = store
+        self.data_dir = Path("data")
+        self.texts: list[Path] = []
+        self.added_cards: list[Path] = []
 
     @classmethod
     def open(cls, path: Path | str | None = None, *, read_only: bool = False) -> KnowledgeGraph:
@@ -35,7 +40,41 @@ class KnowledgeGraph:
 
     def build(self, data_dir: Path | str = "data", *, texts: Iterable[Path | str] = ()) -> BuildResult:
         """Compile, validate and load ``data_dir``; raises CardError (2) or ValidationFailed (1)."""
-        return build(Path(data_dir), self.store, text_folders=[Path(t) for t in texts])
+        self.data_dir, self.texts, self.added_cards = Path(data_dir), [Path(t) for t in texts], []
+        return build(self.data_dir, self.store, text_folders=self.texts)
+
+    def add(self, card: Path | str) -> BuildResult:
+        """Add one source card to what was built, validated together with it; all or nothing.
+
+        The card stays in the store until the next ``build``; put it under
+        ``data/sources/`` to keep it for good.
+        """
+        cards = [*self.added_cards, Path(card)]
+        result = build(self.data_dir, self.store, text_folders=self.texts, cards=cards)
+        self.added_cards = cards
+        return result
+
+    def import_file(self, path: Path | str) -> BuildResult:
+        """Validate an RDF file with everything else and load it into a graph of its own.
+
+        On success the file is copied to ``data/imports/`` so every later build keeps it.
+        """
+        source = Path(path)
+        result = build(self.data_dir, self.store, text_folders=self.texts, cards=self.added_cards, imports=[source])
+        target = self.data_dir / "imports" / source.name
+        if source.resolve() != target.resolve():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        return result
+
+    def export(self, format: str = "turtle", *, source: str | None = None, frame: str | None = None) -> bytes:
+        """The store as ``turtle``, ``trig``, ``nquads``, ``ntriples`` or ``jsonld`` (compacted, or framed).
+
+        >>> kg = KnowledgeGraph.open()
+        >>> kg.export("nquads")
+        b''
+        """
+        return export(self.store, format, source=source, frame=frame)
 
     @staticmethod
     def validate(

@@ -24,16 +24,30 @@ class BuildResult:
 
 
 def compile_and_validate(
-    data_dir: Path, *, text_folders: Iterable[Path] = (), cards: Iterable[Path] = (), only_cards: bool = False
+    data_dir: Path,
+    *,
+    text_folders: Iterable[Path] = (),
+    cards: Iterable[Path] = (),
+    only_cards: bool = False,
+    imports: Iterable[Path] = (),
 ) -> tuple[CompiledData, ValidationReport]:
-    compiled = compile_data(data_dir, text_folders=text_folders, extra_cards=cards, only_extra=only_cards)
+    compiled = compile_data(
+        data_dir, text_folders=text_folders, extra_cards=cards, only_extra=only_cards, extra_imports=imports
+    )
     report = validate_graph(union_graph(compiled.dataset), compiled.location_of)
     return compiled, report
 
 
-def build(data_dir: Path, store: EmbeddedStore, *, text_folders: Iterable[Path] = ()) -> BuildResult:
+def build(
+    data_dir: Path,
+    store: EmbeddedStore,
+    *,
+    text_folders: Iterable[Path] = (),
+    cards: Iterable[Path] = (),
+    imports: Iterable[Path] = (),
+) -> BuildResult:
     """Replace the store's content with data/ compiled; raises before touching the store on any error."""
-    compiled, report = compile_and_validate(data_dir, text_folders=text_folders)
+    compiled, report = compile_and_validate(data_dir, text_folders=text_folders, cards=cards, imports=imports)
     if not report.conforms:
         raise ValidationFailed(report)
     dataset = compiled.dataset

@@ -14,6 +14,10 @@ from rich.table import Table
 
 from .api import KnowledgeGraph
 from .errors import KgraphError, ValidationFailed
+from .export import EXPORT_FORMATS, FRAMES
+from .namespaces import PREFIXES
+from .queries import ParameterError, QueryResult, load_catalog
+from .queries.results import GRAPH_FORMATS, RESULT_FORMATS
 from .validate import ValidationReport
 
 out = Console(soft_wrap=True)
@@ -111,6 +115,107 @@ def validate_command(cards: tuple[Path, ...], data_dir: Path, texts: tuple[Path,
 def stats_command(store_path: Path) -> None:
     """Counts of events, places, groups, organisations, sources, claims and figures in the store."""
     print_stats(KnowledgeGraph.open(store_path, read_only=True).stats())
+
+
+@main.command("queries")
+@reports_errors
+def queries_command() -> None:
+    """List the stored queries: name, what they answer, and their parameters."""
+    table = Table(title="stored queries")
+    for column in ("name", "form", "summary", "parameters"):
+        table.add_column(column)
+    for name, stored in load_catalog().items():
+        parameters = ", ".join(
+            f"{p.name}: {p.type}"
+            + ("" if p.required else "?")
+            + (f" = {stored.defaults[p.name]}" if p.name in stored.defaults else "")
+            for p in stored.query.parameters
+        )
+        table.add_row(name, stored.query.form, stored.summary, parameters or "-")
+    out.print(table)
+
+
+@main.command("query")
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", *RESULT_FORMATS, *GRAPH_FORMATS]), default="table", show_default=True
+)
+@store_option
+@reports_errors
+def query_command(name: str, params: tuple[str, ...], fmt: str, store_path: Path) -> None:
+    """Run a stored query by NAME, a .rq file, or SPARQL text from standard input (NAME = -)."""
+    values: dict[str, str] = {}
+    for item in params:
+        key, equals, value = item.partition("=")
+        if not equals or not key:
+            raise ParameterError(f"expected --param NAME=VALUE, got {item!r}")
+        values[key.strip()] = value
+    target: str | Path = sys.stdin.read() if name == "-" else (Path(name) if name.endswith(".rq") else name)
+    result = KnowledgeGraph.open(store_path, read_only=True).query(target, **values)
+    if fmt != "table":
+        sys.stdout.buffer.write(result.serialize(fmt))
+        return
+    if result.form == "ASK":
+        out.print("true" if result.boolean else "false")
+    elif result.form == "SELECT":
+        print_rows(result)
+    else:
+        sys.stdout.buffer.write(result.serialize("turtle"))
+
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True)
+@click.option("--source", help="Only the graph of this source card (its card ID).")
+@click.option("--frame", type=click.Choice(FRAMES), help="JSON-LD framed per event, for web developers.")
+@click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False), help="Write here, not to stdout.")
+@store_option
+@reports_errors
+def export_command(fmt: str, source: str | None, frame: str | None, out_path: Path | None, store_path: Path) -> None:
+    """Export the store (or one source card) as Turtle, TriG, N-Quads, N-Triples or JSON-LD."""
+    data = KnowledgeGraph.open(store_path, read_only=True).export(fmt, source=source, frame=frame)
+    if out_path is None:
+        sys.stdout.buffer.write(data)
+    else:
+        out_path.write_bytes(data)
+        err.print(f"wrote {len(data)} bytes to {out_path}")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@data_option
+@store_option
+@texts_option
+@reports_errors
+def import_command(file: Path, data_dir: Path, store_path: Path, texts: tuple[Path, ...]) -> None:
+    """Validate an RDF file (Turtle, TriG, N-Quads, N-Triples, JSON-LD) with data/ and load it into its own graph."""
+    kg = KnowledgeGraph.open(store_path)
+    kg.data_dir, kg.texts = data_dir, list(texts)
+    result = kg.import_file(file)
+    print_report(result.report)
+    out.print(f"Imported {file} into its own graph; kept as {data_dir / 'imports' / file.name} for later builds.")
+
+
+def print_rows(result: QueryResult) -> None:
+    table = Table(show_lines=False)
+    for variable in result.variables:
+        table.add_column(variable, overflow="fold")
+    for row in result.terms:
+        table.add_row(*(_short(row[v]) for v in result.variables))
+    out.print(table)
+    out.print(f"{len(result)} rows", style="dim")
+
+
+def _short(term: object) -> str:
+    """IRIs with the project's prefixes, literals as their text: a table is for reading."""
+    if term is None:
+        return ""
+    value = getattr(term, "value", str(term))
+    if term.__class__.__name__ == "NamedNode":
+        for prefix, namespace in PREFIXES.items():
+            if value.startswith(namespace):
+                return f"{prefix}:{value[len(namespace) :]}"
+    return value
 
 
 def print_report(report: ValidationReport) -> None:

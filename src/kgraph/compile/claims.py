@@ -163,8 +163,8 @@ class ClaimCompiler:
             g.add((exact, RDF.type, OA.TextQuoteSelector))
             g.add((exact, OA.exact, Literal(quote, lang=ctx.language)))
             g.add((position, RDF.type, OA.TextPositionSelector))
-            g.add((position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
-            g.add((position, OA.end, Literal(start + len(quote), datatype=XSD.nonNegativeInteger)))
+            g.add((position, OA.start, Literal(start, datatype=XSD.integer)))
+            g.add((position, OA.end, Literal(start + len(quote), datatype=XSD.integer)))
         elif "record" in claim:
             # A dataset's row or record: the locator is the evidence, there is no text to quote.
             g.add((node, KG.carriedBy, ctx.carrier))

@@ -22,6 +22,7 @@ from ..model import OntologyIndex, load_ontology
 from ..namespaces import KG, KGR, SCHEMA, graph_iri
 from ..yamlfile import line_of, load_yaml
 from .claims import CardContext, ClaimCompiler
+from .imports import IMPORT_FORMATS, add_imports, import_graph_iri
 from .quotes import QuoteReport, TextLibrary, text_search_path
 from .registry import AGENTS, SECTION_KINDS, Registry
 from .vocab import SOURCE_KINDS, TEXTUAL_SOURCE_KINDS
@@ -355,8 +356,18 @@ def card_files(data_dir: Path) -> tuple[list[Path], list[Path]]:
     return reference, cards
 
 
+def import_files(data_dir: Path) -> list[Path]:
+    """RDF files that ``kgraph import`` accepted earlier, rebuilt with everything else."""
+    return sorted(p for p in (data_dir / "imports").glob("*") if p.suffix.lower() in IMPORT_FORMATS)
+
+
 def compile_data(
-    data_dir: Path, *, text_folders: Iterable[Path] = (), extra_cards: Iterable[Path] = (), only_extra: bool = False
+    data_dir: Path,
+    *,
+    text_folders: Iterable[Path] = (),
+    extra_cards: Iterable[Path] = (),
+    only_extra: bool = False,
+    extra_imports: Iterable[Path] = (),
 ) -> CompiledData:
     """Compile data/ (or its reference data plus ``extra_cards``) into a dataset; raises CardError."""
     texts = TextLibrary(text_search_path(data_dir, text_folders))
@@ -372,4 +383,11 @@ def compile_data(
         if not path.is_file():
             raise CardError("no such card file", Location(path))
         compiler.register(path, is_card=True)
-    return compiler.compile()
+    compiled = compiler.compile()
+    imports = [] if only_extra else import_files(data_dir)
+    # A new import of a file with the same name replaces the earlier one.
+    replaced = {import_graph_iri(path).value for path in extra_imports}
+    imports = [path for path in imports if import_graph_iri(path).value not in replaced] + list(extra_imports)
+    for graph, path in add_imports(compiled.dataset, imports).items():
+        compiled.graph_files[URIRef(graph)] = path
+    return compiled

@@ -37,8 +37,8 @@ class Parameter:
     @classmethod
     def from_variable(cls, variable: str) -> Parameter | None:
         """``_place_iri`` → Parameter('place', 'iri', required); None for ordinary variables."""
-        if not variable.startswith("_"):
-            return None
+        if not variable.startswith("_") or variable.endswith("__"):
+            return None  # "__agg_1__" and the like are rdflib's own, made for aggregates
         required = not variable.startswith("__")
         body = variable.lstrip("_")
         name, _, suffix = body.rpartition("_")
