@@ -92,3 +92,8 @@ def test_more_identified_than_found_is_a_warning(graph: Graph):
 def test_a_place_within_itself_is_a_violation(graph: Graph):
     graph.add((KGR["place/azerbaijan"], KG.locatedIn, KGR["place/shusha"]))
     assert "a place cannot lie within itself" in _messages(graph)
+
+
+def test_an_event_that_is_part_of_itself_is_a_violation(graph: Graph):
+    graph.add((KGR["event/karabakh-grave-discoveries-2025"], KG.partOf, KGR["event/shusha-grave-discovery"]))
+    assert "an event cannot be part of itself, directly or through other events" in _messages(graph)

@@ -21,6 +21,8 @@ from .queries.results import GRAPH_FORMATS, RESULT_FORMATS
 from .validate import ValidationReport
 
 out = Console(soft_wrap=True)
+if not out.is_terminal:  # piped output: wide tables beat columns folded into slivers
+    out = Console(soft_wrap=True, width=220)
 err = Console(stderr=True, soft_wrap=True)
 
 data_option = click.option(
@@ -135,6 +137,28 @@ def queries_command() -> None:
     out.print(table)
 
 
+@main.command("answer")
+@click.option("--limit", default=10, show_default=True, help="Rows shown per query (0 for all).")
+@store_option
+@reports_errors
+def answer_command(limit: int, store_path: Path) -> None:
+    """Run every stored query with its default parameters and show the answers."""
+    kg = KnowledgeGraph.open(store_path, read_only=True)
+    for name, stored in load_catalog().items():
+        missing = [p.name for p in stored.query.parameters if p.required and p.name not in stored.defaults]
+        out.rule(f"{name}: {stored.summary}")
+        if missing:
+            out.print(f"needs {', '.join(missing)}: kgraph query {name} --param {missing[0]}=...", style="dim")
+            continue
+        result = kg.query(name)
+        if result.form == "ASK":
+            out.print("true" if result.boolean else "false")
+        elif result.form == "SELECT":
+            print_rows(result, limit=limit)
+        else:
+            out.print(f"{len(result)} triples (kgraph query {name} --format turtle)")
+
+
 @main.command("query")
 @click.argument("name")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
@@ -196,14 +220,18 @@ def import_command(file: Path, data_dir: Path, store_path: Path, texts: tuple[Pa
     out.print(f"Imported {file} into its own graph; kept as {data_dir / 'imports' / file.name} for later builds.")
 
 
-def print_rows(result: QueryResult) -> None:
+def print_rows(result: QueryResult, *, limit: int = 0) -> None:
     table = Table(show_lines=False)
-    for variable in result.variables:
+    # Parameter columns (?_name) repeat the value asked for on every row; a table leaves them out.
+    columns = [v for v in result.variables if not v.startswith("_")] or result.variables
+    for variable in columns:
         table.add_column(variable, overflow="fold")
-    for row in result.terms:
-        table.add_row(*(_short(row[v]) for v in result.variables))
+    shown = result.terms if limit <= 0 else result.terms[:limit]
+    for row in shown:
+        table.add_row(*(_short(row[v]) for v in columns))
     out.print(table)
-    out.print(f"{len(result)} rows", style="dim")
+    more = f" ({len(result) - len(shown)} more not shown)" if len(shown) < len(result) else ""
+    out.print(f"{len(result)} rows{more}", style="dim")
 
 
 def _short(term: object) -> str:

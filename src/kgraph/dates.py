@@ -7,9 +7,12 @@ the naive resolution is sometimes wrong and must stay checkable.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 import edtf
 
@@ -43,9 +46,21 @@ def _struct_to_date(value: object) -> dt.date | None:
     return None  # open or unknown end (EDTF "..") has no bound
 
 
+_PLAIN_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@lru_cache(maxsize=4096)
 def parse_edtf(text: str) -> TimeSpan:
-    """Parse an ISO date or EDTF expression into a span with its bounds."""
+    """Parse an ISO date or EDTF expression into a span with its bounds.
+
+    Plain ``YYYY``, ``YYYY-MM`` and ``YYYY-MM-DD`` skip the EDTF grammar, which
+    costs about 10 ms a call: a dataset of many exact dates would spend its
+    build parsing them.
+    """
     cleaned = text.strip()
+    plain = _PLAIN_DATE.match(cleaned)
+    if plain and (plain.group(2) is None or plain.group(2) <= "12"):  # 21-24 are EDTF seasons
+        return _plain_span(cleaned, *plain.groups())
     try:
         parsed = edtf.parse_edtf(cleaned)
     except Exception as error:  # the edtf library raises its own and ValueError variants
@@ -55,6 +70,20 @@ def parse_edtf(text: str) -> TimeSpan:
         earliest=_struct_to_date(parsed.lower_strict()),
         latest=_struct_to_date(parsed.upper_strict()),
     )
+
+
+def _plain_span(text: str, year: str, month: str | None, day: str | None) -> TimeSpan:
+    try:
+        if day is not None:
+            exact = dt.date(int(year), int(month or 1), int(day))
+            return TimeSpan(text, exact, exact)
+        if month is not None:
+            first = dt.date(int(year), int(month), 1)
+            last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+            return TimeSpan(text, first, last)
+        return TimeSpan(text, dt.date(int(year), 1, 1), dt.date(int(year), 12, 31))
+    except ValueError as error:
+        raise DateSyntaxError(f"not a valid date: {text!r}") from error
 
 
 def parse_date_spec(value: object) -> TimeSpan:

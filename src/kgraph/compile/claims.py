@@ -26,7 +26,7 @@ from .registry import AGENTS, Registry
 from .vocab import MEASURES, PRECISIONS, QUALIFIERS, ROLES, STANCES, UNITS
 
 CLAIM_KEYS_OPTIONAL = frozenset(
-    {"quote", "at", "stance", "in", "claimed", "corrects", "evidence", "note", "confidence"}
+    {"quote", "at", "record", "stance", "in", "claimed", "corrects", "evidence", "note", "confidence"}
 )
 LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 

@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 from ..errors import CardError, Location
 from ..model import OntologyIndex, load_ontology
 from ..namespaces import KG, KGR, SCHEMA, graph_iri
-from ..yamlfile import line_of, load_yaml
+from ..yamlfile import YamlMap, line_of, load_yaml
 from .claims import CardContext, ClaimCompiler
 from .imports import IMPORT_FORMATS, add_imports, import_graph_iri
 from .quotes import QuoteReport, TextLibrary, text_search_path
@@ -312,20 +312,13 @@ class DataCompiler:
             self.claims.compile(ctx, claim)
 
 
-class _LocatedDict(dict):
+class _LocatedDict(YamlMap):
     """A synthesised claim that still answers line numbers like the YAML it came from."""
 
     def __init__(self, values: Mapping[str, Any], line: int | None) -> None:
         super().__init__(values)
-        self.lc = _FixedLines(line)
-
-
-class _FixedLines:
-    def __init__(self, line: int | None) -> None:
-        self.line = (line or 1) - 1
-
-    def key(self, _key: object) -> tuple[int, int]:
-        return (self.line, 0)
+        self.line = line or 1
+        self.key_lines = dict.fromkeys(values, self.line)
 
 
 def _add_text(graph: Graph, node: URIRef, predicate: URIRef, value: object, lang: str) -> None:
