@@ -16,6 +16,7 @@ from .build import BuildResult, build, compile_and_validate
 from .export import export
 from .queries import QueryError, QueryResult, QueryText, StoredQuery, load_catalog
 from .queries.results import collect
+from .resources import resource_dir
 from .stats import count_entities
 from .store import EmbeddedStore
 from .validate import ValidationReport
@@ -118,9 +119,10 @@ class KnowledgeGraph:
         if isinstance(name_or_text, Path) or str(name_or_text).endswith(".rq"):
             stored = StoredQuery.load(Path(name_or_text))
             return stored.query, stored.defaults
-        catalog = load_catalog()
-        if name_or_text in catalog:
-            return catalog[name_or_text].query, catalog[name_or_text].defaults
+        stored_file = resource_dir("queries") / f"{name_or_text}.rq"
+        if "/" not in name_or_text and stored_file.is_file():  # parse just this one, not the catalog
+            stored = StoredQuery.load(stored_file)
+            return stored.query, stored.defaults
         if not any(c.isspace() for c in name_or_text.strip()):
             raise QueryError(f"no stored query called {name_or_text!r}; `kgraph queries` lists them")
         return QueryText.parse(name_or_text), {}

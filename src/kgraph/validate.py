@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from pyshacl import validate as shacl_validate
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, SH
 
@@ -75,6 +74,8 @@ def validate_graph(data: Graph, locate: Callable[[URIRef], Location | None] = la
     ``ont_graph``, which mixes in only the class hierarchy: the shapes also ask
     which properties are ``kg:ClaimedProperty``.
     """
+    from pyshacl import validate as shacl_validate  # heavy import; queries and exports never need it
+
     combined = Graph()
     combined += data
     combined.parse(ontology_file(), format="turtle")
