@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import sys
 from collections.abc import Callable
@@ -15,10 +16,13 @@ from rich.table import Table
 from .api import KnowledgeGraph
 from .errors import KgraphError, ValidationFailed
 from .export import EXPORT_FORMATS, FRAMES
+from .link import WIKIDATA_QUERY_SERVICE, SparqlEndpoint, accept, find_links, write_links
+from .link.linker import LINKS_CARD, REVIEW_FILE
 from .namespaces import PREFIXES
 from .queries import ParameterError, QueryResult, load_catalog
 from .queries.results import GRAPH_FORMATS, RESULT_FORMATS
 from .validate import ValidationReport
+from .yamlfile import load_yaml
 
 out = Console(soft_wrap=True)
 if not out.is_terminal:  # piped output: wide tables beat columns folded into slivers
@@ -218,6 +222,69 @@ def import_command(file: Path, data_dir: Path, store_path: Path, texts: tuple[Pa
     result = kg.import_file(file)
     print_report(result.report)
     out.print(f"Imported {file} into its own graph; kept as {data_dir / 'imports' / file.name} for later builds.")
+
+
+@main.command("link")
+@click.option(
+    "--endpoint",
+    envvar="KGRAPH_WIKIDATA_ENDPOINT",
+    default=WIKIDATA_QUERY_SERVICE,
+    show_default=True,
+    help="A Wikidata-compatible SPARQL endpoint (also KGRAPH_WIKIDATA_ENDPOINT).",
+)
+@click.option("--threshold", default=0.8, show_default=True, help="Score from which a candidate becomes a link.")
+@click.option("--review", "show_review", is_flag=True, help="Print the candidates waiting for a curator.")
+@click.option("--accept", "accepted", nargs=2, metavar="ID QID", help="Record a curator's link from the review list.")
+@data_option
+@store_option
+@texts_option
+@reports_errors
+def link_command(
+    endpoint: str,
+    threshold: float,
+    show_review: bool,
+    accepted: tuple[str, str] | None,
+    data_dir: Path,
+    store_path: Path,
+    texts: tuple[Path, ...],
+) -> None:
+    """Find Wikidata items for unlinked places and organisations; links become claims, the rest a review list."""
+    today = dt.date.today()
+    if show_review:
+        review = data_dir / REVIEW_FILE
+        document = load_yaml(review) if review.is_file() else {}
+        table = Table(title=f"link candidates for review ({document.get('endpoint', 'none yet')})")
+        for column in ("entity", "candidate", "score", "why", "accept with"):
+            table.add_column(column)
+        for c in document.get("candidates") or []:
+            table.add_row(c["entity"], c["candidate"], str(c["score"]), c["why"], c["accept"])
+        out.print(table)
+        return
+    kg = KnowledgeGraph.open(store_path)
+    card = data_dir / LINKS_CARD
+    previous = card.read_bytes() if card.is_file() else None
+    if accepted:
+        accept(data_dir, accepted[0], accepted[1], today)
+    else:
+        client = SparqlEndpoint(endpoint, cache_dir=store_path / "cache" / "sparql")
+        report = find_links(kg.store, client, threshold=threshold)
+        write_links(data_dir, report, endpoint, today)
+        out.print(
+            f"{len(report.linked)} linked, {len(report.review)} for review, "
+            f"{len(report.unmatched)} without candidates; "
+            f"{report.requests_sent} requests sent to {endpoint} (the rest from the cache)."
+        )
+        for decision in report.linked:
+            out.print(f"  {decision.entity.slug} → wd:{decision.item} ({decision.score.explain()})")
+    try:
+        kg.build(data_dir, texts=texts)
+    except KgraphError:
+        if previous is None:
+            card.unlink(missing_ok=True)
+        else:
+            card.write_bytes(previous)
+        raise
+    out.print(f"Links loaded into {store_path}; review them with kgraph link --review.")
 
 
 def print_rows(result: QueryResult, *, limit: int = 0) -> None:

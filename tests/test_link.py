@@ -1,0 +1,139 @@
+"""`kgraph link` against a real local SPARQL server holding a Wikidata-shaped fixture (no network)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from rdflib.plugins.sparql import prepareQuery
+from ruamel.yaml import YAML
+
+from conftest import FIXTURES, run_kgraph
+from kgraph import KnowledgeGraph
+from kgraph.link.linker import candidate_query
+from servers import start_oxigraph
+
+FIXTURE = FIXTURES / "wikidata" / "fixture.ttl"
+
+
+@pytest.fixture
+def wikidata(tmp_path: Path):
+    server = start_oxigraph(tmp_path / "wikidata-server")
+    try:
+        import urllib.request
+
+        request = urllib.request.Request(
+            f"{server.url}/store?default",
+            data=FIXTURE.read_bytes(),
+            method="POST",
+            headers={"Content-Type": "text/turtle"},
+        )
+        with urllib.request.urlopen(request, timeout=30):
+            pass
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def unlinked_data(data_copy: Path) -> Path:
+    """data/ with the verified IDs of Baku and Armenia removed, so the linker has something to find."""
+    places = data_copy / "reference" / "places.yaml"
+    text = places.read_text(encoding="utf-8")
+    for qid in ("Q9248", "Q399"):
+        text, count = re.subn(rf"^\s*wikidata: {qid}\n", "", text, flags=re.MULTILINE)
+        assert count == 1
+    places.write_text(text, encoding="utf-8")
+    return data_copy
+
+
+def _load(path: Path) -> dict:
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+def _link(data: Path, store: Path, *args: str):
+    return run_kgraph("link", "--data", str(data), "--store", str(store), *args)
+
+
+def test_links_the_right_items_refuses_decoys_and_leaves_the_unverifiable(wikidata, unlinked_data, tmp_path):
+    store = tmp_path / "store"
+    assert run_kgraph("build", "--data", str(unlinked_data), "--store", str(store)).returncode == 0
+    result = _link(unlinked_data, store, "--endpoint", wikidata.query_url)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    card = _load(unlinked_data / "sources" / "links-wikidata.yaml")
+    links = {c["about"]: c["wikidata"] for c in card["claims"]}
+    assert links == {"baku": "Q9248", "armenia": "Q399"}  # not khojaly (decoys), not the commission (a name only)
+    assert all(c["by"] == "kgraph-linker" and 0.8 <= c["confidence"] <= 1 for c in card["claims"])
+
+    review = {(c["entity"], c["candidate"]) for c in _load(unlinked_data / "review" / "wikidata.yaml")["candidates"]}
+    assert ("khojaly", "Q990000001") in review  # 6.7 km away: another village called Xocalı
+    assert ("state-commission-az", "Q990000003") in review  # same name, no second signal
+    assert not any(entity in ("karabakh", "nagorno-karabakh") for entity, _ in review)
+
+    kg = KnowledgeGraph.open(store, read_only=True)
+    rows = kg.query(
+        "PREFIX kg: <https://w3id.org/kgraph/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#> "
+        "SELECT ?claimant ?confidence WHERE { ?c kg:subject <https://w3id.org/kgraph/id/place/baku> ; "
+        "kg:object <http://www.wikidata.org/entity/Q9248> ; prov:wasAttributedTo ?claimant ; "
+        "kg:confidence ?confidence }"
+    ).rows
+    assert rows and rows[0]["claimant"] == "https://w3id.org/kgraph/id/org/kgraph-linker"
+
+
+def test_a_second_run_sends_nothing(wikidata, unlinked_data, tmp_path):
+    store = tmp_path / "store"
+    assert run_kgraph("build", "--data", str(unlinked_data), "--store", str(store)).returncode == 0
+    first = _link(unlinked_data, store, "--endpoint", wikidata.query_url)
+    assert first.returncode == 0, first.stderr
+    wikidata.stop()  # the endpoint is gone: only the cache can answer now
+    second = _link(unlinked_data, store, "--endpoint", wikidata.query_url)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "0 requests sent" in second.stdout
+    assert {c["about"] for c in _load(unlinked_data / "sources" / "links-wikidata.yaml")["claims"]} == {
+        "baku",
+        "armenia",
+    }
+
+
+def test_a_curator_accepts_a_reviewed_candidate(wikidata, unlinked_data, tmp_path):
+    store = tmp_path / "store"
+    assert run_kgraph("build", "--data", str(unlinked_data), "--store", str(store)).returncode == 0
+    assert _link(unlinked_data, store, "--endpoint", wikidata.query_url).returncode == 0
+    review = _link(unlinked_data, store, "--review")
+    assert review.returncode == 0 and "Q990000003" in review.stdout
+    accepted = _link(unlinked_data, store, "--accept", "state-commission-az", "Q990000003")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    kg = KnowledgeGraph.open(store, read_only=True)
+    rows = kg.query(
+        "PREFIX kg: <https://w3id.org/kgraph/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#> "
+        "SELECT ?claimant ?evidence WHERE { ?c kg:object <http://www.wikidata.org/entity/Q990000003> ; "
+        "prov:wasAttributedTo ?claimant ; kg:evidenceNote ?evidence }"
+    ).rows
+    assert rows and rows[0]["claimant"] == "https://w3id.org/kgraph/id/org/kgraph-curators"
+    # the linker's own links survive a curator's decision, and a new linker run keeps the curator's
+    assert _link(unlinked_data, store, "--endpoint", wikidata.query_url).returncode == 0
+    claims = _load(unlinked_data / "sources" / "links-wikidata.yaml")["claims"]
+    assert {(c["about"], c["by"]) for c in claims} >= {
+        ("state-commission-az", "kgraph-curators"),
+        ("baku", "kgraph-linker"),
+    }
+    refused = _link(unlinked_data, store, "--accept", "baku", "Q1")
+    assert refused.returncode == 2 and "not on the review list" in refused.stderr
+
+
+def test_names_reach_the_endpoint_as_escaped_literals():
+    """A hostile name is matched as a literal, like any other name, and changes nothing."""
+    import pyoxigraph as ox
+
+    hostile = 'x" } ; DROP ALL ; #'
+    store = ox.Store()
+    item = ox.NamedNode("http://www.wikidata.org/entity/Q990000009")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    store.add(ox.Quad(item, label, ox.Literal(hostile, language="en")))
+    query = candidate_query([(hostile, "en"), ("Şuşa", "az")])
+    assert prepareQuery(query).algebra.name == "SelectQuery"
+    rows = list(store.query(query))
+    assert [row["item"] for row in rows] == [item]
+    assert len(store) == 1
