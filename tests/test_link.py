@@ -137,3 +137,54 @@ def test_names_reach_the_endpoint_as_escaped_literals():
     rows = list(store.query(query))
     assert [row["item"] for row in rows] == [item]
     assert len(store) == 1
+
+
+def test_the_federated_query_asks_the_endpoint_for_the_linked_items_labels(founding, wikidata):
+    kg, _result = founding
+    rows = kg.query("wikidata-labels", endpoint=wikidata.query_url).rows
+    shusha = {(r["itemLabel"], r["language"]) for r in rows if r["place"].endswith("/place/shusha")}
+    assert shusha == {("Shusha", "en"), ("Şuşa", "az"), ("Шуша", "ru")}
+    only_az = kg.query("wikidata-labels", endpoint=wikidata.query_url, lang="az").rows
+    assert only_az and {r["language"] for r in only_az} == {"az"}
+    assert not any(r["place"].endswith("/place/khojaly") for r in rows)  # Khojaly has no verified link
+
+
+def test_the_client_backs_off_on_429_and_503_and_names_itself():
+    """A real HTTP server on loopback that refuses twice, then answers; the client must retry, not fail."""
+    import json as jsonlib
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from kgraph.link import SparqlEndpoint
+
+    seen: list[tuple[int, str]] = []
+    refusals = [429, 503]
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            status = refusals.pop(0) if refusals else 200
+            seen.append((status, self.headers.get("User-Agent", "")))
+            body = jsonlib.dumps(
+                {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "ok"}}]}}
+            )
+            self.send_response(status)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            if status != 200:
+                self.send_header("Retry-After", "0")
+            self.end_headers()
+            self.wfile.write(body.encode() if status == 200 else b"slow down")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        client = SparqlEndpoint(f"http://127.0.0.1:{server.server_address[1]}/sparql", backoff=0.01)
+        assert client.select("SELECT ?x WHERE {}") == [{"x": {"type": "literal", "value": "ok"}}]
+    finally:
+        server.shutdown()
+    assert [status for status, _ in seen] == [429, 503, 200]
+    assert all(agent.startswith("kgraph/") for _, agent in seen)
