@@ -188,3 +188,38 @@ def test_the_client_backs_off_on_429_and_503_and_names_itself():
         server.shutdown()
     assert [status for status, _ in seen] == [429, 503, 200]
     assert all(agent.startswith("kgraph/") for _, agent in seen)
+
+
+def test_geonames_links_khojaly_to_the_right_xocali_of_three(tmp_path, data_copy):
+    server = start_oxigraph(tmp_path / "geonames-server")
+    try:
+        import urllib.request
+
+        fixture = FIXTURES / "wikidata" / "geonames.ttl"
+        request = urllib.request.Request(
+            f"{server.url}/store?default",
+            data=fixture.read_bytes(),
+            method="POST",
+            headers={"Content-Type": "text/turtle"},
+        )
+        with urllib.request.urlopen(request, timeout=30):
+            pass
+        places = data_copy / "reference" / "places.yaml"
+        text, count = re.subn(r"^\s*geonames: 147774\n", "", places.read_text(encoding="utf-8"), flags=re.MULTILINE)
+        assert count == 1
+        places.write_text(text, encoding="utf-8")
+        store = tmp_path / "store"
+        assert run_kgraph("build", "--data", str(data_copy), "--store", str(store)).returncode == 0
+        result = _link(data_copy, store, "--target", "geonames", "--endpoint", server.query_url)
+        assert result.returncode == 0, result.stdout + result.stderr
+    finally:
+        server.stop()
+    card = _load(data_copy / "sources" / "links-geonames.yaml")
+    assert {c["about"]: c["geonames"] for c in card["claims"]} == {"khojaly": 147774}
+    review = {(c["entity"], c["candidate"]) for c in _load(data_copy / "review" / "geonames.yaml")["candidates"]}
+    assert {("khojaly", 147776), ("khojaly", 147775)} <= review
+    kg = KnowledgeGraph.open(store, read_only=True)
+    assert kg.query(
+        "ASK { <https://w3id.org/kgraph/id/place/khojaly> <http://www.w3.org/2004/02/skos/core#exactMatch> "
+        "<https://sws.geonames.org/147774/> }"
+    ).boolean

@@ -17,7 +17,7 @@ from .api import KnowledgeGraph
 from .errors import KgraphError, ValidationFailed
 from .export import EXPORT_FORMATS, FRAMES
 from .link import WIKIDATA_QUERY_SERVICE, SparqlEndpoint, accept, find_links, write_links
-from .link.linker import LINKS_CARD, REVIEW_FILE
+from .link.linker import TARGETS, WIKIDATA
 from .namespaces import PREFIXES
 from .queries import ParameterError, QueryResult, load_catalog
 from .queries.results import GRAPH_FORMATS, RESULT_FORMATS
@@ -225,22 +225,23 @@ def import_command(file: Path, data_dir: Path, store_path: Path, texts: tuple[Pa
 
 
 @main.command("link")
+@click.option("--target", type=click.Choice(sorted(TARGETS)), default="wikidata", show_default=True)
 @click.option(
     "--endpoint",
-    envvar="KGRAPH_WIKIDATA_ENDPOINT",
-    default=WIKIDATA_QUERY_SERVICE,
-    show_default=True,
-    help="A Wikidata-compatible SPARQL endpoint (also KGRAPH_WIKIDATA_ENDPOINT).",
+    envvar="KGRAPH_LINK_ENDPOINT",
+    help=f"SPARQL endpoint holding the target's data (also KGRAPH_LINK_ENDPOINT). Wikidata's default: "
+    f"{WIKIDATA_QUERY_SERVICE}; GeoNames has none (load its RDF dump into a server of your own).",
 )
 @click.option("--threshold", default=0.8, show_default=True, help="Score from which a candidate becomes a link.")
 @click.option("--review", "show_review", is_flag=True, help="Print the candidates waiting for a curator.")
-@click.option("--accept", "accepted", nargs=2, metavar="ID QID", help="Record a curator's link from the review list.")
+@click.option("--accept", "accepted", nargs=2, metavar="ID ITEM", help="Record a curator's link from the review list.")
 @data_option
 @store_option
 @texts_option
 @reports_errors
 def link_command(
-    endpoint: str,
+    target: str,
+    endpoint: str | None,
     threshold: float,
     show_review: bool,
     accepted: tuple[str, str] | None,
@@ -248,34 +249,38 @@ def link_command(
     store_path: Path,
     texts: tuple[Path, ...],
 ) -> None:
-    """Find Wikidata items for unlinked places and organisations; links become claims, the rest a review list."""
+    """Find Wikidata items or GeoNames features for unlinked entities: links become claims, the rest a review list."""
     today = dt.date.today()
+    chosen = TARGETS[target]
     if show_review:
-        review = data_dir / REVIEW_FILE
+        review = data_dir / chosen.review_file
         document = load_yaml(review) if review.is_file() else {}
-        table = Table(title=f"link candidates for review ({document.get('endpoint', 'none yet')})")
+        table = Table(title=f"{target} candidates for review ({document.get('endpoint', 'none yet')})")
         for column in ("entity", "candidate", "score", "why", "accept with"):
             table.add_column(column)
         for c in document.get("candidates") or []:
-            table.add_row(c["entity"], c["candidate"], str(c["score"]), c["why"], c["accept"])
+            table.add_row(c["entity"], str(c["candidate"]), str(c["score"]), c["why"], c["accept"])
         out.print(table)
         return
     kg = KnowledgeGraph.open(store_path)
-    card = data_dir / LINKS_CARD
+    card = data_dir / chosen.links_card
     previous = card.read_bytes() if card.is_file() else None
     if accepted:
-        accept(data_dir, accepted[0], accepted[1], today)
+        accept(data_dir, accepted[0], accepted[1], today, chosen)
     else:
+        endpoint = endpoint or (WIKIDATA_QUERY_SERVICE if chosen is WIKIDATA else None)
+        if endpoint is None:
+            raise KgraphError(f"--endpoint is needed for {target}: a SPARQL endpoint holding its RDF")
         client = SparqlEndpoint(endpoint, cache_dir=store_path / "cache" / "sparql")
-        report = find_links(kg.store, client, threshold=threshold)
-        write_links(data_dir, report, endpoint, today)
+        report = find_links(kg.store, client, threshold=threshold, target=chosen)
+        write_links(data_dir, report, endpoint, today, chosen)
         out.print(
             f"{len(report.linked)} linked, {len(report.review)} for review, "
             f"{len(report.unmatched)} without candidates; "
             f"{report.requests_sent} requests sent to {endpoint} (the rest from the cache)."
         )
         for decision in report.linked:
-            out.print(f"  {decision.entity.slug} → wd:{decision.item} ({decision.score.explain()})")
+            out.print(f"  {decision.entity.slug} → {target} {decision.item} ({decision.score.explain()})")
     try:
         kg.build(data_dir, texts=texts)
     except KgraphError:

@@ -13,9 +13,15 @@ import unicodedata
 from dataclasses import dataclass
 
 # Wikidata classes whose meaning we are sure of; other types score nothing, they do not disqualify.
-SETTLEMENT_TYPES = {"Q486972", "Q515", "Q3957", "Q532", "Q1549591"}
-COUNTRY_TYPES = {"Q6256", "Q3624078"}
-EXPECTED_TYPES = {"Settlement": SETTLEMENT_TYPES, "Country": COUNTRY_TYPES}
+# GeoNames feature codes (P.PPL… populated places, A.ADM… divisions, A.PCLI independent states) likewise.
+SETTLEMENT_TYPES = {"Q486972", "Q515", "Q3957", "Q532", "Q1549591", "P.PPL", "P.PPLA", "P.PPLA2", "P.PPLA3", "P.PPLC"}
+COUNTRY_TYPES = {"Q6256", "Q3624078", "A.PCLI"}
+EXPECTED_TYPES = {
+    "Settlement": SETTLEMENT_TYPES,
+    "Country": COUNTRY_TYPES,
+    "AdministrativeDistrict": {"A.ADM2"},
+    "Region": {"A.ADM1"},
+}
 
 # Full score within the first distance, none beyond the second (km), by the kind of place.
 DISTANCE_TOLERANCE_KM = {
