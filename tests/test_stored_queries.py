@@ -799,6 +799,7 @@ def test_unlinked_entities(founding):
         org(slug)
         for slug in (
             "kgraph-curators",
+            "kgraph-linker",
             "state-commission-az",
             "government-of-azerbaijan",
             "government-of-armenia",
@@ -812,7 +813,7 @@ def test_unlinked_entities(founding):
     }
     assert by_kind[kg("Event")] == {event(slug) for slug in ARTICLE_EVENTS}
     assert set(by_kind) == {kg("Place"), kg("Organisation"), kg("Event")}
-    assert len(rows) == 6 + 10 + len(ARTICLE_EVENTS)
+    assert len(rows) == 6 + 11 + len(ARTICLE_EVENTS)
 
 
 # --------------------------------------------------------------------------------------------
