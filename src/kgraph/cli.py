@@ -16,11 +16,12 @@ from rich.table import Table
 from .api import KnowledgeGraph
 from .errors import KgraphError, ValidationFailed
 from .export import EXPORT_FORMATS, FRAMES
-from .link import WIKIDATA_QUERY_SERVICE, SparqlEndpoint, accept, find_links, write_links
-from .link.linker import TARGETS, WIKIDATA
+from .link import WIKIDATA_QUERY_SERVICE, SparqlEndpoint, accept, events, find_links, write_links
+from .link.linker import TARGETS, WIKIDATA, Target
 from .namespaces import PREFIXES
 from .queries import ParameterError, QueryResult, load_catalog
 from .queries.results import GRAPH_FORMATS, RESULT_FORMATS
+from .ucdp import import_ucdp_command
 from .validate import ValidationReport
 from .yamlfile import load_yaml
 
@@ -77,6 +78,9 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.version_option(package_name="kgraph")
 def main() -> None:
     """kgraph: events, places, groups and organisations, every fact with who said it."""
+
+
+main.add_command(import_ucdp_command)
 
 
 @main.command("build")
@@ -225,7 +229,7 @@ def import_command(file: Path, data_dir: Path, store_path: Path, texts: tuple[Pa
 
 
 @main.command("link")
-@click.option("--target", type=click.Choice(sorted(TARGETS)), default="wikidata", show_default=True)
+@click.option("--target", type=click.Choice([*sorted(TARGETS), "events"]), default="wikidata", show_default=True)
 @click.option(
     "--endpoint",
     envvar="KGRAPH_LINK_ENDPOINT",
@@ -251,36 +255,24 @@ def link_command(
 ) -> None:
     """Find Wikidata items or GeoNames features for unlinked entities: links become claims, the rest a review list."""
     today = dt.date.today()
-    chosen = TARGETS[target]
+    review_file = events.REVIEW_FILE if target == "events" else TARGETS[target].review_file
     if show_review:
-        review = data_dir / chosen.review_file
-        document = load_yaml(review) if review.is_file() else {}
-        table = Table(title=f"{target} candidates for review ({document.get('endpoint', 'none yet')})")
-        for column in ("entity", "candidate", "score", "why", "accept with"):
-            table.add_column(column)
-        for c in document.get("candidates") or []:
-            table.add_row(c["entity"], str(c["candidate"]), str(c["score"]), c["why"], c["accept"])
-        out.print(table)
+        print_review(target, data_dir / review_file)
         return
     kg = KnowledgeGraph.open(store_path)
-    card = data_dir / chosen.links_card
+    card = data_dir / (events.LINKS_CARD if target == "events" else TARGETS[target].links_card)
     previous = card.read_bytes() if card.is_file() else None
-    if accepted:
-        accept(data_dir, accepted[0], accepted[1], today, chosen)
+    if target == "events":
+        if accepted:
+            events.accept_event(data_dir, accepted[0], accepted[1], today)
+        else:
+            matches = events.match_events(kg.store)
+            events.write_event_links(data_dir, matches, today)
+            out.print(f"{len(matches.linked)} events linked, {len(matches.review)} matches for review.")
+    elif accepted:
+        accept(data_dir, accepted[0], accepted[1], today, TARGETS[target])
     else:
-        endpoint = endpoint or (WIKIDATA_QUERY_SERVICE if chosen is WIKIDATA else None)
-        if endpoint is None:
-            raise KgraphError(f"--endpoint is needed for {target}: a SPARQL endpoint holding its RDF")
-        client = SparqlEndpoint(endpoint, cache_dir=store_path / "cache" / "sparql")
-        report = find_links(kg.store, client, threshold=threshold, target=chosen)
-        write_links(data_dir, report, endpoint, today, chosen)
-        out.print(
-            f"{len(report.linked)} linked, {len(report.review)} for review, "
-            f"{len(report.unmatched)} without candidates; "
-            f"{report.requests_sent} requests sent to {endpoint} (the rest from the cache)."
-        )
-        for decision in report.linked:
-            out.print(f"  {decision.entity.slug} → {target} {decision.item} ({decision.score.explain()})")
+        run_linker(kg, TARGETS[target], endpoint, threshold, data_dir, store_path, today)
     try:
         kg.build(data_dir, texts=texts)
     except KgraphError:
@@ -289,7 +281,41 @@ def link_command(
         else:
             card.write_bytes(previous)
         raise
-    out.print(f"Links loaded into {store_path}; review them with kgraph link --review.")
+    out.print(f"Links loaded into {store_path}; review them with kgraph link --target {target} --review.")
+
+
+def run_linker(
+    kg: KnowledgeGraph,
+    target: Target,
+    endpoint: str | None,
+    threshold: float,
+    data_dir: Path,
+    store_path: Path,
+    today: dt.date,
+) -> None:
+    endpoint = endpoint or (WIKIDATA_QUERY_SERVICE if target is WIKIDATA else None)
+    if endpoint is None:
+        raise KgraphError(f"--endpoint is needed for {target.name}: a SPARQL endpoint holding its RDF")
+    client = SparqlEndpoint(endpoint, cache_dir=store_path / "cache" / "sparql")
+    report = find_links(kg.store, client, threshold=threshold, target=target)
+    write_links(data_dir, report, endpoint, today, target)
+    out.print(
+        f"{len(report.linked)} linked, {len(report.review)} for review, {len(report.unmatched)} without candidates; "
+        f"{report.requests_sent} requests sent to {endpoint} (the rest from the cache)."
+    )
+    for decision in report.linked:
+        out.print(f"  {decision.entity.slug} → {target.name} {decision.item} ({decision.score.explain()})")
+
+
+def print_review(target: str, review: Path) -> None:
+    document = load_yaml(review) if review.is_file() else {}
+    origin = document.get("endpoint") or f"checked {document.get('checked', 'never')}"
+    table = Table(title=f"{target} candidates for review ({origin})")
+    for column in ("entity", "candidate", "score", "why", "accept with"):
+        table.add_column(column)
+    for c in document.get("candidates") or []:
+        table.add_row(c["entity"], str(c["candidate"]), str(c.get("score", "")), c["why"], c["accept"])
+    out.print(table)
 
 
 def print_rows(result: QueryResult, *, limit: int = 0) -> None:

@@ -73,6 +73,7 @@ class ClaimCompiler:
             "located_in": self._place_ref(KG.locatedIn),
             "near": self._place_ref(KG.near),
             "part_of": self._part_of,
+            "same_event_as": self._same_event_as,
             "when": self._when,
             "participant": self._participant,
             "figure": self._figure,
@@ -211,6 +212,12 @@ class ClaimCompiler:
 
     def _part_of(self, ctx: CardContext, claim_id: str, value: Any, where: Location) -> Statement:
         return Statement(KG.partOf, self.registry.resolve(value, ("event",), where).iri)
+
+    def _same_event_as(self, ctx: CardContext, claim_id: str, value: Any, where: Location) -> Statement:
+        """An event of a card, or one that only an import holds (``kgr:event/ucdp-ged-155395``)."""
+        if isinstance(value, str) and value.startswith("kgr:event/"):
+            return Statement(KG.sameEventAs, KGR[value.removeprefix("kgr:")])
+        return Statement(KG.sameEventAs, self.registry.resolve(value, ("event",), where).iri)
 
     def _when(self, ctx: CardContext, claim_id: str, value: Any, where: Location) -> Statement:
         return Statement(KG.when, self._time_span(ctx, claim_id, "", value, where))
