@@ -70,6 +70,7 @@ def test_links_the_right_items_refuses_decoys_and_leaves_the_unverifiable(wikida
     review = {(c["entity"], c["candidate"]) for c in _load(unlinked_data / "review" / "wikidata.yaml")["candidates"]}
     assert ("khojaly", "Q990000001") in review  # 6.7 km away: another village called Xocalı
     assert ("state-commission-az", "Q990000003") in review  # same name, no second signal
+    assert ("khojaly-killings-1992", "Q990000004") in review  # an event: proposed by its name, never linked
     assert not any(entity in ("karabakh", "nagorno-karabakh") for entity, _ in review)
 
     kg = KnowledgeGraph.open(store, read_only=True)

@@ -99,8 +99,10 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX geo: <http://www.opengis.net/ont/geosparql#>
 SELECT ?entity ?class ?text ?wkt WHERE {
     ?entity a ?class .
+    # Events are looked up too; like organisations they are only ever proposed for review.
     FILTER (?class IN (kg:Country, kg:Region, kg:AdministrativeDistrict, kg:Settlement, kg:Site, kg:Road,
-                       kg:Organisation, kg:GovernmentBody, kg:Commission, kg:ArmedForce, kg:Publisher))
+                       kg:Organisation, kg:GovernmentBody, kg:Commission, kg:ArmedForce, kg:Publisher)
+            || EXISTS { ?class rdfs:subClassOf+ kg:Event })
     FILTER (STRSTARTS(STR(?entity), "https://w3id.org/kgraph/id/"))
     FILTER (!STRSTARTS(STR(?entity), "https://w3id.org/kgraph/id/org/kgraph-"))  # our own agents
     # Links from the linker's own card do not count: each run re-decides them, so the card stays whole.

@@ -80,7 +80,7 @@ def score_place(
 
 
 def score_organisation(our_names: set[tuple[str, str]], their_names: set[tuple[str, str]]) -> Score:
-    """At most 0.6: a name match is a lead for a curator, never a link."""
+    """At most 0.6: a name match is a lead for a curator, never a link (organisations and events)."""
     name = _name_score(our_names, their_names)
     return Score(round(0.6 * name, 3), name, 0.0, 0.0, None)
 
