@@ -22,9 +22,10 @@ from rdflib.namespace import DCTERMS, GEO, PROV, RDF, RDFS, SDO, XSD
 
 from conftest import DATA, FIXTURES, PROJECT, run_kgraph
 from kgraph import KnowledgeGraph
+from kgraph.cli import import_ucdp_command
 from kgraph.errors import CardError
 from kgraph.namespaces import KG
-from kgraph.ucdp import convert_ged, import_ged, import_ucdp_command
+from kgraph.ucdp import convert_ged, import_ged
 
 SAMPLE = PROJECT.parent / "shared" / "data" / "ucdp-ged" / "ged231-sample-60.csv"
 ID = "https://w3id.org/kgraph/id/"
@@ -406,11 +407,7 @@ def test_a_build_that_fails_puts_the_previous_import_back(previous_import, tmp_p
     assert _snapshot(data, store) == before  # no temporary or backup file left either
 
 
-def test_through_the_kgraph_command_once_registered(tmp_path: Path, data_copy: Path, corpus: Path):
-    from kgraph.cli import main
-
-    if "import-ucdp" not in main.commands:
-        pytest.skip("kgraph's CLI does not register import-ucdp yet (main.add_command(import_ucdp_command))")
+def test_through_the_kgraph_command(tmp_path: Path, data_copy: Path, corpus: Path):
     bad_csv = tmp_path / "bad.csv"
     line, _good, _bad = small_csv(bad_csv, ("latitude", "north"))
     store = tmp_path / "store"

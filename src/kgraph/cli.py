@@ -21,7 +21,7 @@ from .link.linker import TARGETS, WIKIDATA, Target
 from .namespaces import PREFIXES
 from .queries import ParameterError, QueryResult, load_catalog
 from .queries.results import GRAPH_FORMATS, RESULT_FORMATS
-from .ucdp import import_ucdp_command
+from .ucdp import NOTES_SHOWN, import_ged
 from .validate import ValidationReport
 from .yamlfile import load_yaml
 
@@ -78,9 +78,6 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.version_option(package_name="kgraph")
 def main() -> None:
     """kgraph: events, places, groups and organisations, every fact with who said it."""
-
-
-main.add_command(import_ucdp_command)
 
 
 @main.command("build")
@@ -316,6 +313,42 @@ def print_review(target: str, review: Path) -> None:
     for c in document.get("candidates") or []:
         table.add_row(c["entity"], str(c["candidate"]), str(c.get("score", "")), c["why"], c["accept"])
     out.print(table)
+
+
+@main.command("import-ucdp")
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--release", default="23.1", show_default=True, help="GED release, as in the file name ucdp-ged-23-1.nq.")
+@click.option(
+    "--strict/--skip-bad",
+    default=True,
+    show_default=True,
+    help="Stop at the first malformed row (exit 2), or skip malformed rows and list them.",
+)
+@data_option
+@store_option
+@texts_option
+@reports_errors
+def import_ucdp_command(
+    csv_file: Path, release: str, strict: bool, data_dir: Path, store_path: Path, texts: tuple[Path, ...]
+) -> None:
+    """Convert a UCDP GED CSV into claims in data/imports/ and rebuild the store with it (all or nothing)."""
+    report, result, counts = import_ged(
+        csv_file, release=release, strict=strict, data_dir=data_dir, store_path=store_path, texts=texts
+    )
+    out.print(
+        f"Read {report.rows_read} rows from {csv_file}: {report.events_written} events written, "
+        f"{report.rows_skipped} rows skipped; {report.quads_written} quads in {report.out_path}.",
+        highlight=False,
+    )
+    for line, reason in report.skipped:
+        out.print(f"  skipped {csv_file}:{line}: {reason}", highlight=False)
+    for line, note in report.notes[:NOTES_SHOWN]:
+        out.print(f"  note {csv_file}:{line}: {note}", highlight=False)
+    if len(report.notes) > NOTES_SHOWN:
+        out.print(f"  ... and {len(report.notes) - NOTES_SHOWN} more rows whose estimates are out of order")
+    print_report(result.report)
+    out.print(f"Loaded into {store_path}.")
+    print_stats(counts)
 
 
 def print_rows(result: QueryResult, *, limit: int = 0) -> None:

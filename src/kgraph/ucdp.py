@@ -93,7 +93,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-import click
 import pyoxigraph as ox
 
 from .api import KnowledgeGraph
@@ -830,71 +829,3 @@ def import_ged(
     if backup is not None:
         backup.unlink(missing_ok=True)
     return report, result, counts
-
-
-@click.command("import-ucdp")
-@click.argument("csv_file", metavar="FILE.csv", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--release", default="23.1", show_default=True, help="GED release, as in the file name ucdp-ged-23-1.nq.")
-@click.option(
-    "--strict/--skip-bad",
-    default=True,
-    show_default=True,
-    help="Stop at the first malformed row (exit 2), or skip malformed rows and list them.",
-)
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("data"),
-    show_default=True,
-    help="Folder with sources/, reference/ and imports/.",
-)
-@click.option(
-    "--store",
-    "store_path",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path(".kgraph"),
-    show_default=True,
-    envvar="KGRAPH_STORE",
-    help="Folder of the embedded store.",
-)
-@click.option(
-    "--texts",
-    "texts",
-    type=click.Path(path_type=Path, file_okay=False),
-    multiple=True,
-    help="Folder holding source texts to check quotes against (also KGRAPH_TEXT_PATH, data/texts).",
-)
-def import_ucdp_command(
-    csv_file: Path, release: str, strict: bool, data_dir: Path, store_path: Path, texts: tuple[Path, ...]
-) -> None:
-    """Convert a UCDP GED CSV into claims in data/imports/ and rebuild the store with it (all or nothing)."""
-    from .cli import reports_errors  # at call time: cli registers this command, so it cannot be imported first
-
-    reports_errors(_run_import)(csv_file, release, strict, data_dir, store_path, texts)
-
-
-def _run_import(
-    csv_file: Path, release: str, strict: bool, data_dir: Path, store_path: Path, texts: tuple[Path, ...]
-) -> None:
-    from .cli import out, print_report, print_stats
-
-    report, result, counts = import_ged(
-        csv_file, release=release, strict=strict, data_dir=data_dir, store_path=store_path, texts=texts
-    )
-    out.print(
-        f"Read {report.rows_read} rows from {csv_file}: {report.events_written} events written, "
-        f"{report.rows_skipped} rows skipped; {report.quads_written} quads in {report.out_path}.",
-        highlight=False,
-    )
-    for line, reason in report.skipped:
-        out.print(f"  skipped {csv_file}:{line}: {reason}", highlight=False)
-    for line, note in report.notes[:NOTES_SHOWN]:
-        out.print(f"  note {csv_file}:{line}: {note}", highlight=False)
-    if len(report.notes) > NOTES_SHOWN:
-        out.print(
-            f"  ... and {len(report.notes) - NOTES_SHOWN} more rows whose estimates are out of order", highlight=False
-        )
-    print_report(result.report)
-    out.print(f"Loaded into {store_path}.")
-    print_stats(counts)
