@@ -43,6 +43,14 @@ class OxigraphServer:
         with urllib.request.urlopen(request, timeout=60) as response:
             assert response.status in (200, 201, 204)
 
+    def load_turtle(self, path: Path) -> None:
+        """Put a Turtle file into the server's default graph (Graph Store Protocol POST)."""
+        request = urllib.request.Request(
+            f"{self.url}/store?default", data=path.read_bytes(), method="POST", headers={"Content-Type": "text/turtle"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert response.status in (200, 201, 204)
+
     def select(self, query: str, accept: str) -> bytes:
         request = urllib.request.Request(
             self.query_url,

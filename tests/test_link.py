@@ -21,16 +21,7 @@ FIXTURE = FIXTURES / "wikidata" / "fixture.ttl"
 def wikidata(tmp_path: Path):
     server = start_oxigraph(tmp_path / "wikidata-server")
     try:
-        import urllib.request
-
-        request = urllib.request.Request(
-            f"{server.url}/store?default",
-            data=FIXTURE.read_bytes(),
-            method="POST",
-            headers={"Content-Type": "text/turtle"},
-        )
-        with urllib.request.urlopen(request, timeout=30):
-            pass
+        server.load_turtle(FIXTURE)
         yield server
     finally:
         server.stop()
@@ -194,17 +185,7 @@ def test_the_client_backs_off_on_429_and_503_and_names_itself():
 def test_geonames_links_khojaly_to_the_right_xocali_of_three(tmp_path, data_copy):
     server = start_oxigraph(tmp_path / "geonames-server")
     try:
-        import urllib.request
-
-        fixture = FIXTURES / "wikidata" / "geonames.ttl"
-        request = urllib.request.Request(
-            f"{server.url}/store?default",
-            data=fixture.read_bytes(),
-            method="POST",
-            headers={"Content-Type": "text/turtle"},
-        )
-        with urllib.request.urlopen(request, timeout=30):
-            pass
+        server.load_turtle(FIXTURES / "wikidata" / "geonames.ttl")
         places = data_copy / "reference" / "places.yaml"
         text, count = re.subn(r"^\s*geonames: 147774\n", "", places.read_text(encoding="utf-8"), flags=re.MULTILINE)
         assert count == 1
