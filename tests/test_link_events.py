@@ -29,8 +29,8 @@ def test_a_coarse_match_is_a_lead_and_an_accepted_link_shows_both_figures(data_c
     assert ("khojaly-killings-1992", "kgr:event/ucdp-ged-155395") in leads
     assert not any(candidate.endswith("ucdp-ged-376126") for _, candidate in leads)  # 2020: no overlap
 
-    # A curator's decision (here made only to exercise the mechanism) is a claim of its own, and the
-    # disputes query then lists UCDP's figure beside the publisher's, each with its claimant.
+    # A curator's decision (here made only to exercise the mechanism) is a claim of its own; the
+    # disputes query keeps the event's own figures, linked-figures lists UCDP's beside them.
     accepted = run_kgraph(
         "link",
         "--target",
@@ -45,7 +45,12 @@ def test_a_coarse_match_is_a_lead_and_an_accepted_link_shows_both_figures(data_c
     )
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     kg = KnowledgeGraph.open(store, read_only=True)
-    rows = kg.query("disputes", event=KHOJALY, measure="kg:Killed").rows
-    figures = {(row["about"].rsplit("/", 1)[-1], row["value"], row["claimant"].rsplit("/", 1)[-1]) for row in rows}
-    assert ("khojaly-killings-1992", 613, "unverified-publisher") in figures
-    assert ("ucdp-ged-155395", 1, "ucdp") in figures
+    own = kg.query("disputes", event=KHOJALY, measure="kg:Killed").rows
+    assert (613, "unverified-publisher") in {(row["value"], row["claimant"].rsplit("/", 1)[-1]) for row in own}
+    linked = kg.query("linked-figures", event=KHOJALY).rows
+    figures = {
+        (row["about"].rsplit("/", 1)[-1], row["value"], row["low"], row["high"], row["claimant"].rsplit("/", 1)[-1])
+        for row in linked
+        if row["measure"].endswith("#Killed") and row["best"] is not None
+    }
+    assert figures == {("ucdp-ged-155395", 1, 1, 3, "ucdp")}  # GED 155395: best 1, low 1, high 3
