@@ -11,6 +11,7 @@ from rdflib.namespace import DCTERMS, GEO, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, 
 from conftest import DATA, PROJECT
 from kgraph.compile import compile_data
 from kgraph.namespaces import KG
+from kgraph.queries.catalog import algebra_nodes
 from kgraph.validate import union_graph
 
 ONTOLOGY = PROJECT / "ontology" / "kgraph.ttl"
@@ -120,18 +121,8 @@ def test_queries_use_only_declared_or_known_terms(ontology: Graph):
     declared = _declared_kg_terms(ontology)
     for path in sorted((PROJECT / "queries").glob("*.rq")):
         query = prepareQuery(path.read_text(encoding="utf-8"))
-        terms = {node for node in _walk(query.algebra) if isinstance(node, URIRef)}
+        terms = {node for node in algebra_nodes(query.algebra) if isinstance(node, URIRef)}
         assert _undeclared(terms, declared) == [], path.name
-
-
-def _walk(node):
-    yield node
-    if isinstance(node, dict):
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, (list, tuple, set)):
-        for value in node:
-            yield from _walk(value)
 
 
 def test_the_check_itself_catches_undeclared_terms(ontology: Graph):

@@ -8,6 +8,7 @@ expression over its text.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,15 +118,19 @@ def _header(text: str, path: Path) -> dict[str, Any]:
     return header if isinstance(header, dict) else {}
 
 
-def _variables(node: Any):
-    if isinstance(node, Variable):
-        yield node
-    elif isinstance(node, dict):
+def algebra_nodes(node: Any) -> Iterator[Any]:
+    """Every node of an rdflib query algebra: its variables, IRIs and literals included."""
+    yield node
+    if isinstance(node, dict):
         for value in node.values():
-            yield from _variables(value)
+            yield from algebra_nodes(value)
     elif isinstance(node, (list, tuple, set)):
         for value in node:
-            yield from _variables(value)
+            yield from algebra_nodes(value)
+
+
+def _variables(node: Any) -> Iterator[Variable]:
+    return (item for item in algebra_nodes(node) if isinstance(item, Variable))
 
 
 def load_catalog(directory: Path | None = None) -> dict[str, StoredQuery]:
