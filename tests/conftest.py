@@ -56,3 +56,23 @@ def run_kgraph(*args: str, cwd: Path | None = None) -> subprocess.CompletedProce
     """Run the installed console script, as a user would, to see real exit codes."""
     command = [sys.executable, "-m", "kgraph", *args]
     return subprocess.run(command, capture_output=True, text=True, cwd=cwd, check=False, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
+    """One Oxigraph server for the session, started *without* --union-default-graph: kgraph must not need it."""
+    from servers import start_oxigraph
+
+    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph-server"), union_default_graph=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory):
+    """One Virtuoso for the session, its database in a temporary folder, anonymous updates granted."""
+    from servers import start_virtuoso
+
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso-server"))
+    yield server
+    server.stop()

@@ -7,6 +7,7 @@ server, installed from PyPI (``pip install oxigraph``).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -102,3 +103,88 @@ def start_oxigraph(location: Path, *, union_default_graph: bool = True) -> Oxigr
             time.sleep(0.1)
     server.stop()
     raise RuntimeError("oxigraph did not answer within 30 s")
+
+
+VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+VIRTUOSO_HINT = "apt-get install -y --no-install-recommends virtuoso-opensource"
+
+
+@dataclass
+class VirtuosoServer:
+    process: subprocess.Popen[bytes]
+    url: str  # http://127.0.0.1:PORT
+    sql_port: int
+    directory: Path
+
+    @property
+    def sparql_url(self) -> str:
+        return f"{self.url}/sparql"
+
+    def isql(self, statement: str) -> str:
+        """Run one SQL statement as dba (the packaged default password) through Virtuoso's own client."""
+        command = [shutil.which("isql-vt") or "isql-vt", str(self.sql_port), "dba", "dba", f"exec={statement}"]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+        if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
+            raise RuntimeError(f"isql-vt {statement!r} failed: {done.stdout}{done.stderr}")
+        return done.stdout
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+
+def virtuoso_binary() -> str:
+    binary = shutil.which("virtuoso-t")
+    if binary and VIRTUOSO_INI.is_file() and shutil.which("isql-vt"):
+        return binary
+    if os.environ.get("CI"):
+        pytest.fail(f"Virtuoso is not installed ({VIRTUOSO_HINT}); .ci/run installs it")
+    pytest.skip(f"needs Virtuoso: {VIRTUOSO_HINT}")
+
+
+def virtuoso_ini(directory: Path, http_port: int, sql_port: int, max_rows: int) -> str:
+    """The packaged virtuoso.ini with its database in ``directory`` and both ports on loopback."""
+    text = VIRTUOSO_INI.read_text(encoding="utf-8")
+    text = text.replace("/var/lib/virtuoso-opensource-7/db", str(directory))
+    text = re.sub(r"(?m)^(ServerPort\s*=\s*)1111\b", rf"\g<1>127.0.0.1:{sql_port}", text)
+    text = re.sub(r"(?m)^(ServerPort\s*=\s*)8890\b", rf"\g<1>127.0.0.1:{http_port}", text)
+    text = re.sub(r"(?m)^(DirsAllowed\s*=\s*)(.*)$", rf"\g<1>\g<2>, {directory}", text)
+    text = re.sub(r"(?m)^(ResultSetMaxRows\s*=\s*)\d+", rf"\g<1>{max_rows}", text)
+    # Its cost estimate for a small store can be absurd (975,361 s for one stored query): do not refuse on it.
+    text = re.sub(r"(?m)^(MaxQueryCostEstimationTime\s*=\s*)\d+", r"\g<1>1000000000", text)
+    for expected in (f"127.0.0.1:{sql_port}", f"127.0.0.1:{http_port}", f"ResultSetMaxRows           = {max_rows}"):
+        if expected not in text:
+            raise RuntimeError(f"the packaged virtuoso.ini changed: could not set {expected!r}")
+    return text
+
+
+def start_virtuoso(directory: Path, *, max_rows: int = 1_000_000, grant_update: bool = True) -> VirtuosoServer:
+    """Virtuoso on loopback with its own database folder; anonymous SPARQL updates granted unless asked not to."""
+    binary = virtuoso_binary()
+    directory.mkdir(parents=True, exist_ok=True)
+    http_port, sql_port = free_port(), free_port()
+    ini = directory / "virtuoso.ini"
+    ini.write_text(virtuoso_ini(directory, http_port, sql_port, max_rows), encoding="utf-8")
+    log = (directory / "server.out").open("wb")
+    process = subprocess.Popen([binary, "-f", "-c", str(ini)], cwd=directory, stdout=log, stderr=subprocess.STDOUT)
+    server = VirtuosoServer(process, f"http://127.0.0.1:{http_port}", sql_port, directory)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"virtuoso exited: {(directory / 'server.out').read_text(errors='replace')[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{server.sparql_url}?query=ASK%7B%7D", timeout=2):
+                break
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    else:
+        server.stop()
+        raise RuntimeError("virtuoso did not answer within 90 s")
+    if grant_update:
+        server.isql('GRANT SPARQL_UPDATE TO "SPARQL";')
+    return server

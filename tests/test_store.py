@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kgraph.errors import StoreError
-from kgraph.store import EmbeddedStore
+from kgraph.stores import EmbeddedStore
 
 ONE = (
     b'<https://w3id.org/kgraph/id/a> <https://w3id.org/kgraph/ontology#p> "1" <https://w3id.org/kgraph/id/graph/g> .\n'

@@ -1,7 +1,8 @@
 """kgraph: a knowledge graph of events in which every fact carries its provenance."""
 
-from .api import KnowledgeGraph
+__version__ = "0.1.0"
+
+from .api import KnowledgeGraph  # after __version__, which modules it imports read
 from .errors import CardError, KgraphError, StoreError, ValidationFailed
 
 __all__ = ["CardError", "KgraphError", "KnowledgeGraph", "StoreError", "ValidationFailed"]
-__version__ = "0.1.0"

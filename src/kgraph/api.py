@@ -18,31 +18,33 @@ from .queries import QueryError, QueryResult, QueryText, StoredQuery, load_catal
 from .queries.results import collect
 from .resources import resource_dir
 from .stats import count_entities
-from .store import EmbeddedStore
+from .stores import LoadProgress, RemoteSettings, Store, open_store
 from .validate import ValidationReport
 
 
 class KnowledgeGraph:
-    """A knowledge graph on the embedded store; ``open(None)`` keeps it in memory."""
+    """A knowledge graph on the embedded store or a SPARQL server; ``open(None)`` keeps it in memory."""
 
-    def __init__(self, store: EmbeddedStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self.data_dir = Path("data")
         self.texts: list[Path] = []
         self.added_cards: list[Path] = []
 
     @classmethod
-    def open(cls, path: Path | str | None = None, *, read_only: bool = False) -> KnowledgeGraph:
-        """Open (or prepare) the store at ``path``; raises StoreError if it cannot be opened.
+    def open(cls, location: Path | str | RemoteSettings | None = None, *, read_only: bool = False) -> KnowledgeGraph:
+        """Open (or prepare) the store at a folder or ``ENGINE+URL``; raises StoreError if it cannot be opened.
 
-        ``read_only`` lets queries run while another process holds the store for writing.
+        ``read_only`` lets queries run while another process holds the embedded store for writing.
         """
-        return cls(EmbeddedStore(Path(path) if path is not None else None, read_only=read_only))
+        return cls(open_store(location, read_only=read_only))
 
-    def build(self, data_dir: Path | str = "data", *, texts: Iterable[Path | str] = ()) -> BuildResult:
+    def build(
+        self, data_dir: Path | str = "data", *, texts: Iterable[Path | str] = (), progress: LoadProgress | None = None
+    ) -> BuildResult:
         """Compile, validate and load ``data_dir``; raises CardError (2) or ValidationFailed (1)."""
         self.data_dir, self.texts, self.added_cards = Path(data_dir), [Path(t) for t in texts], []
-        return build(self.data_dir, self.store, text_folders=self.texts)
+        return build(self.data_dir, self.store, text_folders=self.texts, progress=progress)
 
     def add(self, card: Path | str) -> BuildResult:
         """Add one source card to what was built, validated together with it; all or nothing.
@@ -109,7 +111,7 @@ class KnowledgeGraph:
 
         def run() -> object:
             try:
-                return self.store.query(query.text, substitutions)
+                return self.store.query(query.text, substitutions, form=query.form)
             except (SyntaxError, ValueError, OSError, RuntimeError) as error:
                 raise QueryError(f"the query failed: {error}") from error
 

@@ -12,7 +12,7 @@ from .compile import CompiledData, compile_data
 from .errors import ValidationFailed
 from .namespaces import ONTOLOGY_GRAPH
 from .resources import ontology_file
-from .store import EmbeddedStore
+from .stores import LoadProgress, Store
 from .validate import ValidationReport, union_graph, validate_graph
 
 
@@ -40,11 +40,12 @@ def compile_and_validate(
 
 def build(
     data_dir: Path,
-    store: EmbeddedStore,
+    store: Store,
     *,
     text_folders: Iterable[Path] = (),
     cards: Iterable[Path] = (),
     imports: Iterable[Path] = (),
+    progress: LoadProgress | None = None,
 ) -> BuildResult:
     """Replace the store's content with data/ compiled; raises before touching the store on any error."""
     compiled, report = compile_and_validate(data_dir, text_folders=text_folders, cards=cards, imports=imports)
@@ -55,6 +56,6 @@ def build(
     for triple in Graph().parse(ontology_file(), format="turtle"):
         ontology.add(triple)
     nquads = dataset.serialize(format="nquads", encoding="utf-8")
-    store.replace_all(nquads)
+    store.replace_all(nquads, progress=progress)
     dataset.remove_graph(ontology)
     return BuildResult(compiled, report, quads=sum(1 for line in nquads.splitlines() if line.strip()))

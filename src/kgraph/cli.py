@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from .api import KnowledgeGraph
@@ -21,9 +23,12 @@ from .link.linker import TARGETS, WIKIDATA, Target
 from .namespaces import PREFIXES
 from .queries import ParameterError, QueryResult, load_catalog
 from .queries.results import GRAPH_FORMATS, RESULT_FORMATS
+from .stores import LoadProgress, RemoteSettings, RemoteStore, resolve_store
 from .ucdp import NOTES_SHOWN, import_ged
 from .validate import ValidationReport
 from .yamlfile import load_yaml
+
+StoreLocation = Path | RemoteSettings
 
 out = Console(soft_wrap=True)
 if not out.is_terminal:  # piped output: wide tables beat columns folded into slivers
@@ -38,14 +43,23 @@ data_option = click.option(
     show_default=True,
     help="Folder with sources/ (cards) and reference/.",
 )
+
+
+def _resolve_store_option(_context: click.Context, _parameter: click.Parameter, value: str | None) -> object:
+    try:
+        return resolve_store(value)
+    except KgraphError as error:
+        raise click.BadParameter(str(error)) from error
+
+
 store_option = click.option(
     "--store",
     "store_path",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path(".kgraph"),
-    show_default=True,
+    default=None,
     envvar="KGRAPH_STORE",
-    help="Folder of the embedded store.",
+    callback=_resolve_store_option,
+    help="Folder of the embedded store (default .kgraph), or a SPARQL server as ENGINE+URL, e.g. "
+    "virtuoso+http://127.0.0.1:8890/sparql (also KGRAPH_STORE, or [store] url in kgraph.toml).",
 )
 texts_option = click.option(
     "--texts",
@@ -85,10 +99,11 @@ def main() -> None:
 @store_option
 @texts_option
 @reports_errors
-def build_command(data_dir: Path, store_path: Path, texts: tuple[Path, ...]) -> None:
+def build_command(data_dir: Path, store_path: StoreLocation, texts: tuple[Path, ...]) -> None:
     """Compile data/ to RDF, validate it, and load the store in one step (all or nothing)."""
     kg = KnowledgeGraph.open(store_path)
-    result = kg.build(data_dir, texts=texts)
+    with load_progress(kg) as progress:
+        result = kg.build(data_dir, texts=texts, progress=progress)
     files = len(result.compiled.graph_files)
     out.print(f"Compiled {files} files from {data_dir} into {result.quads} quads.")
     quotes = result.compiled.quotes
@@ -99,7 +114,8 @@ def build_command(data_dir: Path, store_path: Path, texts: tuple[Path, ...]) -> 
             "(put it in data/texts/ or name its folder with --texts or KGRAPH_TEXT_PATH)"
         )
     print_report(result.report)
-    out.print(f"Loaded into {store_path}.")
+    out.print(f"Loaded into {kg.store.describe()}.", highlight=False)
+    print_load_report(kg)
     print_stats(kg.stats())
 
 
@@ -119,7 +135,7 @@ def validate_command(cards: tuple[Path, ...], data_dir: Path, texts: tuple[Path,
 @main.command("stats")
 @store_option
 @reports_errors
-def stats_command(store_path: Path) -> None:
+def stats_command(store_path: StoreLocation) -> None:
     """Counts of events, places, groups, organisations, sources, claims and figures in the store."""
     print_stats(KnowledgeGraph.open(store_path, read_only=True).stats())
 
@@ -146,7 +162,7 @@ def queries_command() -> None:
 @click.option("--limit", default=10, show_default=True, help="Rows shown per query (0 for all).")
 @store_option
 @reports_errors
-def answer_command(limit: int, store_path: Path) -> None:
+def answer_command(limit: int, store_path: StoreLocation) -> None:
     """Run every stored query with its default parameters and show the answers."""
     kg = KnowledgeGraph.open(store_path, read_only=True)
     for name, stored in load_catalog().items():
@@ -172,7 +188,7 @@ def answer_command(limit: int, store_path: Path) -> None:
 )
 @store_option
 @reports_errors
-def query_command(name: str, params: tuple[str, ...], fmt: str, store_path: Path) -> None:
+def query_command(name: str, params: tuple[str, ...], fmt: str, store_path: StoreLocation) -> None:
     """Run a stored query by NAME, a .rq file, or SPARQL text from standard input (NAME = -)."""
     values: dict[str, str] = {}
     for item in params:
@@ -200,7 +216,9 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, store_path: Path
 @click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False), help="Write here, not to stdout.")
 @store_option
 @reports_errors
-def export_command(fmt: str, source: str | None, frame: str | None, out_path: Path | None, store_path: Path) -> None:
+def export_command(
+    fmt: str, source: str | None, frame: str | None, out_path: Path | None, store_path: StoreLocation
+) -> None:
     """Export the store (or one source card) as Turtle, TriG, N-Quads, N-Triples or JSON-LD."""
     data = KnowledgeGraph.open(store_path, read_only=True).export(fmt, source=source, frame=frame)
     if out_path is None:
@@ -216,7 +234,7 @@ def export_command(fmt: str, source: str | None, frame: str | None, out_path: Pa
 @store_option
 @texts_option
 @reports_errors
-def import_command(file: Path, data_dir: Path, store_path: Path, texts: tuple[Path, ...]) -> None:
+def import_command(file: Path, data_dir: Path, store_path: StoreLocation, texts: tuple[Path, ...]) -> None:
     """Validate an RDF file (Turtle, TriG, N-Quads, N-Triples, JSON-LD) with data/ and load it into its own graph."""
     kg = KnowledgeGraph.open(store_path)
     kg.data_dir, kg.texts = data_dir, list(texts)
@@ -247,7 +265,7 @@ def link_command(
     show_review: bool,
     accepted: tuple[str, str] | None,
     data_dir: Path,
-    store_path: Path,
+    store_path: StoreLocation,
     texts: tuple[Path, ...],
 ) -> None:
     """Find Wikidata items or GeoNames features for unlinked entities: links become claims, the rest a review list."""
@@ -278,7 +296,7 @@ def link_command(
         else:
             card.write_bytes(previous)
         raise
-    out.print(f"Links loaded into {store_path}; review them with kgraph link --target {target} --review.")
+    out.print(f"Links loaded into {kg.store.describe()}; review them with kgraph link --target {target} --review.")
 
 
 def run_linker(
@@ -287,13 +305,14 @@ def run_linker(
     endpoint: str | None,
     threshold: float,
     data_dir: Path,
-    store_path: Path,
+    store_path: StoreLocation,
     today: dt.date,
 ) -> None:
     endpoint = endpoint or (WIKIDATA_QUERY_SERVICE if target is WIKIDATA else None)
     if endpoint is None:
         raise KgraphError(f"--endpoint is needed for {target.name}: a SPARQL endpoint holding its RDF")
-    client = SparqlEndpoint(endpoint, cache_dir=store_path / "cache" / "sparql")
+    cache_root = store_path if isinstance(store_path, Path) else Path(".kgraph")
+    client = SparqlEndpoint(endpoint, cache_dir=cache_root / "cache" / "sparql")
     report = find_links(kg.store, client, threshold=threshold, target=target)
     write_links(data_dir, report, endpoint, today, target)
     out.print(
@@ -329,7 +348,7 @@ def print_review(target: str, review: Path) -> None:
 @texts_option
 @reports_errors
 def import_ucdp_command(
-    csv_file: Path, release: str, strict: bool, data_dir: Path, store_path: Path, texts: tuple[Path, ...]
+    csv_file: Path, release: str, strict: bool, data_dir: Path, store_path: StoreLocation, texts: tuple[Path, ...]
 ) -> None:
     """Convert a UCDP GED CSV into claims in data/imports/ and rebuild the store with it (all or nothing)."""
     report, result, counts = import_ged(
@@ -347,8 +366,35 @@ def import_ucdp_command(
     if len(report.notes) > NOTES_SHOWN:
         out.print(f"  ... and {len(report.notes) - NOTES_SHOWN} more rows whose estimates are out of order")
     print_report(result.report)
-    out.print(f"Loaded into {store_path}.")
+    out.print(f"Loaded into {store_path}.", highlight=False)
     print_stats(counts)
+
+
+@contextlib.contextmanager
+def load_progress(kg: KnowledgeGraph) -> Iterator[LoadProgress | None]:
+    """A progress bar for loads into a server, which send their triples in chunks; none for the embedded store."""
+    if not isinstance(kg.store, RemoteStore):
+        yield None
+        return
+    with Progress(transient=True, console=err) as bar:
+        task = bar.add_task(f"loading into {kg.store.describe()}", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
+def print_load_report(kg: KnowledgeGraph) -> None:
+    report = kg.store.last_load if isinstance(kg.store, RemoteStore) else None
+    if report is None:
+        return
+    out.print(
+        f"Sent {len(report.graphs_sent)} changed graphs ({report.triples_sent} triples"
+        + (f", {report.triples_resumed} already staged by an interrupted load" if report.triples_resumed else "")
+        + f"); {len(report.graphs_unchanged)} unchanged, {len(report.graphs_dropped)} dropped.",
+        highlight=False,
+    )
 
 
 def print_rows(result: QueryResult, *, limit: int = 0) -> None:

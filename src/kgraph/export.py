@@ -19,7 +19,7 @@ from pyld import jsonld
 from .errors import KgraphError
 from .namespaces import ONTOLOGY_GRAPH, PREFIXES, graph_iri
 from .resources import context_file
-from .store import EmbeddedStore
+from .stores import Store
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -35,7 +35,7 @@ class ExportError(KgraphError):
     """An export was asked for in a form kgraph cannot give."""
 
 
-def export(store: EmbeddedStore, fmt: str, *, source: str | None = None, frame: str | None = None) -> bytes:
+def export(store: Store, fmt: str, *, source: str | None = None, frame: str | None = None) -> bytes:
     """The store (or one source card's graph) in ``fmt``; raises ExportError for unknown choices."""
     if fmt not in EXPORT_FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; expected one of: {', '.join(EXPORT_FORMATS)}")
@@ -50,14 +50,15 @@ def export(store: EmbeddedStore, fmt: str, *, source: str | None = None, frame: 
     return ox.serialize(items, format=rdf_format, prefixes=PREFIXES if fmt in ("turtle", "trig") else None)
 
 
-def _quads(store: EmbeddedStore, source: str | None) -> list[ox.Quad]:
+def _quads(store: Store, source: str | None) -> list[ox.Quad]:
     if source is None:
-        return list(store.oxigraph)
-    graph = ox.NamedNode(str(graph_iri(source)))
-    if not store.oxigraph.contains_named_graph(graph):
-        known = ", ".join(g.rsplit("/", 1)[-1] for g in store.named_graphs())
+        return store.quads()
+    graph = str(graph_iri(source))
+    graphs = store.named_graphs()
+    if graph not in graphs:
+        known = ", ".join(g.rsplit("/", 1)[-1] for g in graphs)
         raise ExportError(f"no source card {source!r} in the store; cards: {known}")
-    return list(store.oxigraph.quads_for_pattern(None, None, None, graph))
+    return store.quads(graph)
 
 
 def _union(quads: Iterable[ox.Quad]) -> list[ox.Triple]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .store import EmbeddedStore
+from .stores import Store
 
 # Each count follows the ontology's class hierarchy, which the store holds in its ontology graph.
 _COUNTED_CLASSES: dict[str, str] = {
@@ -26,7 +26,7 @@ SELECT (COUNT(DISTINCT ?node) AS ?n) WHERE {{
 """
 
 
-def count_entities(store: EmbeddedStore) -> dict[str, int]:
+def count_entities(store: Store) -> dict[str, int]:
     """Entity counts by kind, plus the number of named source graphs."""
     counts: dict[str, int] = {}
     for name, cls in _COUNTED_CLASSES.items():

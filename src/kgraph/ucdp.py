@@ -99,6 +99,7 @@ from .api import KnowledgeGraph
 from .build import BuildResult
 from .compile.imports import import_graph_iri
 from .errors import CardError, Location
+from .stores import RemoteSettings
 
 ID = "https://w3id.org/kgraph/id/"
 KG = "https://w3id.org/kgraph/ontology#"
@@ -800,7 +801,7 @@ def import_ged(
     release: str,
     strict: bool,
     data_dir: Path,
-    store_path: Path,
+    store_path: Path | RemoteSettings,
     texts: tuple[Path, ...] = (),
     progress: bool = True,
 ) -> tuple[ConversionReport, BuildResult, dict[str, int]]:

@@ -17,10 +17,9 @@ from typing import Any
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
 
-from .. import __version__
 from ..errors import KgraphError
+from ..identity import USER_AGENT
 
-USER_AGENT = f"kgraph/{__version__} (https://w3id.org/kgraph; knowledge graph of conflict events)"
 WIKIDATA_QUERY_SERVICE = "https://query.wikidata.org/sparql"
 RETRY_STATUSES = (429, 503)
 

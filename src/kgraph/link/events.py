@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..store import EmbeddedStore
+from ..stores import Store
 from .linker import CURATORS, LINKER, _dump, _plain, parse_point
 from .score import haversine_km
 
@@ -71,7 +71,7 @@ class EventLinkReport:
     review: list[EventMatch] = field(default_factory=list)
 
 
-def _records(store: EmbeddedStore) -> list[Record]:
+def _records(store: Store) -> list[Record]:
     records: dict[str, Record] = {}
     for row in store.query(_EVENTS):
         point = parse_point(row["wkt"].value)
@@ -92,7 +92,7 @@ def _records(store: EmbeddedStore) -> list[Record]:
     return list(records.values())
 
 
-def match_events(store: EmbeddedStore) -> EventLinkReport:
+def match_events(store: Store) -> EventLinkReport:
     records = _records(store)
     curated = [r for r in records if not r.imported]
     imported = [r for r in records if r.imported]

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from ruamel.yaml import YAML
 
 from ..errors import CardError, Location
-from ..store import EmbeddedStore
+from ..stores import Store
 from ..yamlfile import load_yaml
 from .endpoint import SparqlEndpoint
 from .score import Score, score_organisation, score_place
@@ -148,7 +148,7 @@ class LinkReport:
     requests_sent: int = 0
 
 
-def unlinked_entities(store: EmbeddedStore, target: Target = WIKIDATA) -> list[Entity]:
+def unlinked_entities(store: Store, target: Target = WIKIDATA) -> list[Entity]:
     # The namespace and graph come from the two Target constants above, never from input.
     query = _UNLINKED_TEMPLATE.replace("__NAMESPACE__", target.namespace).replace("__GRAPH__", target.graph)
     entities: dict[str, Entity] = {}
@@ -187,7 +187,7 @@ SELECT ?label ?item ?type ?coord WHERE {{
 
 
 def find_links(
-    store: EmbeddedStore, endpoint: SparqlEndpoint, *, threshold: float = 0.8, target: Target = WIKIDATA
+    store: Store, endpoint: SparqlEndpoint, *, threshold: float = 0.8, target: Target = WIKIDATA
 ) -> LinkReport:
     """Score every candidate for every unlinked entity; link a clear winner above ``threshold``."""
     entities = unlinked_entities(store, target)

@@ -74,16 +74,15 @@ class QueryResult:
 
     def serialize(self, format: str) -> bytes:
         """csv / tsv / json / xml for SELECT and ASK; turtle / ntriples / jsonld / rdfxml for graphs."""
-        if self._rerun is None:
-            raise QueryError("this result cannot be serialized again")
-        fresh = self._rerun()
         if self.form in ("SELECT", "ASK"):
             if format not in RESULT_FORMATS:
                 raise QueryError(f"{self.form} results are written as {', '.join(RESULT_FORMATS)}, not {format!r}")
-            return fresh.serialize(format=RESULT_FORMATS[format])
+            if self._rerun is None:
+                raise QueryError("this result cannot be serialized again")
+            return self._rerun().serialize(format=RESULT_FORMATS[format])
         if format not in GRAPH_FORMATS:
             raise QueryError(f"{self.form} results are written as {', '.join(GRAPH_FORMATS)}, not {format!r}")
-        return fresh.serialize(format=GRAPH_FORMATS[format])
+        return ox.serialize(self.triples, format=GRAPH_FORMATS[format]) or b""
 
     def to_dataframe(self) -> Any:
         """A pandas DataFrame of the typed rows (pandas is optional)."""

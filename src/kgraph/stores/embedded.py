@@ -14,10 +14,12 @@ import shutil
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import StoreError
+from ..errors import StoreError
+from .protocol import LoadProgress
 
 POINTER = "CURRENT"
 
@@ -47,8 +49,15 @@ class EmbeddedStore:
         except OSError as error:
             raise StoreError(f"cannot open the store at {directory}: {error}") from error
 
-    def replace_all(self, nquads: bytes) -> None:
-        """Make the store hold exactly ``nquads``; on any error the old content stays."""
+    def describe(self) -> str:
+        return str(self.path) if self.path is not None else "memory"
+
+    def replace_all(self, nquads: bytes, *, progress: LoadProgress | None = None) -> None:
+        """Make the store hold exactly ``nquads``; on any error the old content stays.
+
+        One bulk load into a fresh directory is faster than any chunking, so
+        ``progress`` is only told about the whole load at its end.
+        """
         if self.read_only:
             raise StoreError("the store was opened read-only")
         if self.path is None:
@@ -70,6 +79,8 @@ class EmbeddedStore:
             shutil.rmtree(target, ignore_errors=True)
             raise StoreError(f"loading the new store failed, the old one is untouched: {error}") from error
         self._swap_pointer(name)
+        if progress is not None:
+            progress(nquads.count(b"\n"), nquads.count(b"\n"))
 
     def _swap_pointer(self, name: str) -> None:
         assert self.path is not None
@@ -92,8 +103,16 @@ class EmbeddedStore:
             if f"stores/{directory.name}" != keep:
                 shutil.rmtree(directory, ignore_errors=True)
 
-    def query(self, sparql: str, substitutions: Mapping[ox.Variable, object] | None = None) -> object:
+    def query(
+        self, sparql: str, substitutions: Mapping[ox.Variable, Any] | None = None, *, form: str | None = None
+    ) -> Any:
+        """Parameters are bound by the engine (pre-bound before evaluation), never written into the text."""
         return self._store.query(sparql, substitutions=dict(substitutions or {}), use_default_graph_as_union=True)
+
+    def quads(self, graph: str | None = None) -> list[ox.Quad]:
+        if graph is None:
+            return list(self._store)
+        return list(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
     def dump_nquads(self) -> bytes:
         """All quads, sorted, so two dumps of equal content are equal bytes."""
