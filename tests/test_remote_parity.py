@@ -1,9 +1,9 @@
 """The same knowledge graph on three engines gives the same answers: embedded Oxigraph, Oxigraph server, Virtuoso.
 
 Rows are compared as multisets of RDF terms. The only normalisation is the
-one the protocols allow: the order of rows, and blank node labels. Known
-Virtuoso 7.2 defects are listed with what goes wrong, as strict xfails, so
-a fixed engine (or a query rewritten around the defect) shows up at once.
+one the protocols allow: the order of rows, and blank node labels. The
+stored queries are written around Virtuoso 7.2's defects (docs/design.md,
+"Virtuoso"); these tests are what keeps them honest on every engine.
 """
 
 from __future__ import annotations
@@ -32,14 +32,6 @@ WITH_PARAMETERS = [
     ("figure-disagreements", {"factor": "1.001"}),
     ("participants", {"event": "kgr:event/khojaly-killings-1992"}),
 ]
-
-# Virtuoso 7.2.5 answers these wrongly, whatever the dataset; see docs/design.md, "Virtuoso".
-VIRTUOSO_DEFECTS = {
-    "events-in-region": "property path kg:locatedIn* to a constant inside a UNION branch loses rows",
-    "timeline": "!BOUND(..) of an OPTIONAL variable projected with DISTINCT comes back false",
-    "figure-disagreements": "drops the row whose ratio is a long xsd:decimal (3980 vs 4000)",
-}
-
 
 def query_cases() -> list[tuple[str, dict[str, str]]]:
     cases = [(name, {}) for name in load_catalog() if name not in FEDERATED]
@@ -80,12 +72,10 @@ def remote_founding(request: pytest.FixtureRequest, corpus: Path):
 
 
 @pytest.mark.parametrize("case", query_cases(), ids=case_id)
-def test_stored_query_answers_match_the_embedded_store(remote_founding, founding, case, request):
-    engine, remote = remote_founding
+def test_stored_query_answers_match_the_embedded_store(remote_founding, founding, case):
+    _engine, remote = remote_founding
     embedded, _result = founding
     name, params = case
-    if engine == "virtuoso" and name in VIRTUOSO_DEFECTS:
-        request.applymarker(pytest.mark.xfail(reason=f"Virtuoso 7.2: {VIRTUOSO_DEFECTS[name]}", strict=True))
     expected = embedded.query(name, **params)
     answer = remote.query(name, **params)
     assert answer.variables == expected.variables
@@ -166,8 +156,6 @@ def test_ucdp_sample_answers_match_across_engines(tmp_path: Path, data_copy: Pat
             assert remote.stats() == embedded.stats()
             differing = []
             for name, params in query_cases():
-                if engine == "virtuoso" and name in VIRTUOSO_DEFECTS:
-                    continue  # each is an xfail above, on the founding article
                 if comparable(remote.query(name, **params)) != comparable(embedded.query(name, **params)):
                     differing.append(name)
             assert differing == [], f"{engine} answers differently: {differing}"

@@ -830,7 +830,7 @@ def test_figure_disagreements_in_the_article(founding):
         (row["event"], row["measure"], row["lowValue"], row["lowClaimant"], row["highValue"], row["highClaimant"])
         for row in rows
     ] == [(event("first-karabakh-war"), kg("Missing"), 3980, AZERBAIJAN_GOV, 4000, PUBLISHER)]
-    assert rows[0]["ratio"] == pytest.approx(Decimal(4000) / Decimal(3980))
+    assert rows[0]["ratio"] == round(Decimal(4000) / Decimal(3980), 3)
     assert rows[0]["__factor_decimal"] == Decimal("1.0")
     assert rows_of(kg_, "figure-disagreements", factor="1.01") == []  # 4000 / 3980 = 1.005
 
@@ -969,7 +969,7 @@ def test_figure_disagreements_across_cards_by_factor(disputed):
         (event("displacement-2023"), 100617, ARMENIA_GOV, 120000, PUBLISHER),  # ratio 1.19, first
         (event("displacement-2023"), 100617, ARMENIA_GOV, 115183, org("unhcr")),  # ratio 1.14
     ]
-    assert rows[0]["ratio"] == pytest.approx(Decimal(120000) / Decimal(100617))
+    assert rows[0]["ratio"] == round(Decimal(120000) / Decimal(100617), 3)
     pairs = column_set(rows_of(disputed, "figure-disagreements"), "event", "lowValue", "highValue")
     assert pairs == {
         (event("displacement-2023"), 100617, 115183),

@@ -29,6 +29,8 @@ import pyoxigraph as ox
 from .catalog import QueryError
 
 _WORD_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_NOT_IN_IRIS = '<"{}|^`\\'
 _VARIABLE_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
 
 
@@ -37,10 +39,12 @@ def substitute_parameters(text: str, bindings: Mapping[ox.Variable, ox.NamedNode
     if not bindings:
         return text
     terms = {variable.value: _term(term) for variable, term in bindings.items()}
+    columns = {variable.value: _column(term) for variable, term in bindings.items()}
     group_start = where_group_start(text)
     group_end = _group_end(text, group_start - 1)
     select_start = _select_keyword_end(text, group_start)
     pieces: list[str] = []
+    depth = 0  # parentheses in the SELECT clause: a bare ?var is a column, inside ( ) it is a value
     index = 0
     while index < len(text):
         skipped = _skip(text, index)
@@ -54,14 +58,17 @@ def substitute_parameters(text: str, bindings: Mapping[ox.Variable, ox.NamedNode
             while end < len(text) and text[end] in _VARIABLE_CHARS:
                 end += 1
             name = text[index + 1 : end]
-            if name in terms and select_start is not None and select_start <= index < group_start:
-                pieces.append(f"({terms[name]} AS ?{name})")
-            elif name in terms and index < group_end and (select_start is None or index >= group_start):
-                pieces.append(terms[name])
-            else:
+            in_projection = select_start is not None and select_start <= index < group_start
+            in_pattern = index < group_end and (select_start is None or index >= group_start)
+            if name not in terms or not (in_projection or in_pattern):
                 pieces.append(text[index:end])
+            elif in_projection and depth == 0:
+                pieces.append(f"({columns[name]} AS ?{name})")
+            else:
+                pieces.append(terms[name])
             index = end
             continue
+        depth += {"(": 1, ")": -1}.get(char, 0) if select_start is not None and index < group_start else 0
         pieces.append(char)
         index += 1
     return "".join(pieces)
@@ -71,6 +78,14 @@ def _term(term: object) -> str:
     if not isinstance(term, ox.NamedNode | ox.Literal):
         raise QueryError(f"a parameter must be an IRI or a literal, not {term!r}")
     return str(term)  # N-Triples form: IRI checked at construction, literal escaped
+
+
+def _column(term: ox.NamedNode | ox.Literal) -> str:
+    """The term as a SELECT expression. A typed literal is built with STRDT: Virtuoso cannot sort or
+    de-duplicate rows holding a constant xsd:decimal column, but can when the constant is computed."""
+    if isinstance(term, ox.Literal) and not term.language and term.datatype.value != _XSD_STRING:
+        return f"STRDT({ox.Literal(term.value)}, {term.datatype})"
+    return _term(term)
 
 
 def _skip(text: str, index: int) -> int:
@@ -161,9 +176,9 @@ def _string_end(text: str, index: int) -> int:
 
 
 def _looks_like_iri(text: str, index: int) -> bool:
-    """``<http://…>`` rather than a less-than sign: no space before the closing ``>``."""
+    """``<http://…>`` rather than a less-than sign: nothing an IRI may not hold before the closing ``>``."""
     end = text.find(">", index)
-    return end > index and not any(c.isspace() for c in text[index + 1 : end])
+    return end > index and not any(c.isspace() or c in _NOT_IN_IRIS for c in text[index + 1 : end])
 
 
 def _group_end(text: str, index: int) -> int:

@@ -28,7 +28,7 @@ DEFAULT_FOLDER = Path(".kgraph")
 CONFIG_FILE = "kgraph.toml"
 DEFAULT_CHUNK_TRIPLES = 50_000
 _CONFIG_KEYS = {"url", "update-url", "graph-store-url", "chunk-triples", "timeout"}
-_REMOTE = re.compile(r"^(?:(?P<profile>[a-z]+)\+)?(?P<url>https?://.+)$")
+_REMOTE = re.compile(r"^(?:(?P<profile>[A-Za-z0-9_-]+)\+)?(?P<url>https?://.+)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -54,24 +54,29 @@ def resolve_store(given: str | Path | None, environ: Mapping[str, str] | None = 
     """The store named by the option (click fills it from KGRAPH_STORE too), the config file, or the default."""
     environ = os.environ if environ is None else environ
     config_path = Path(environ.get("KGRAPH_CONFIG", CONFIG_FILE))
+    if "KGRAPH_CONFIG" in environ and not config_path.is_file():
+        raise StoreError(f"KGRAPH_CONFIG names {config_path}, which does not exist")
     config = _read_config(config_path) if config_path.is_file() else {}
     spec = str(given) if given is not None else str(config.get("url", DEFAULT_FOLDER))
     match = _REMOTE.match(spec)
     if match is None:
         return Path(spec)
-    return _remote_settings(match["profile"], match["url"], config, environ)
+    profile = match["profile"].lower() if match["profile"] else None
+    return _remote_settings(profile, match["url"], config, environ)
 
 
 def _remote_settings(
     profile: str | None, url: str, config: Mapping[str, object], environ: Mapping[str, str]
 ) -> RemoteSettings:
-    if profile is not None and profile not in PROFILES:
-        raise StoreError(f"unknown store engine {profile!r} in {profile}+{url}; expected one of: {', '.join(PROFILES)}")
-    if urlsplit(url).username is not None:
+    # Credentials first, and never echo the URL: a typo in the engine must not print a password.
+    parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None:
         raise StoreError(
             "credentials do not belong in the store URL; set KGRAPH_STORE_USER and KGRAPH_STORE_PASSWORD "
             "(or KGRAPH_STORE_TOKEN) in the environment"
         )
+    if profile is not None and profile not in PROFILES:
+        raise StoreError(f"unknown store engine {profile!r}; expected one of: {', '.join(PROFILES)}")
 
     def setting(key: str) -> str | None:
         value = environ.get("KGRAPH_STORE_" + key.upper().replace("-", "_"), config.get(key))

@@ -47,6 +47,11 @@ class EmbeddedStore:
             # A reader does not take the writer's lock, so queries run while another process holds the store.
             return ox.Store.read_only(str(directory)) if self.read_only else ox.Store(str(directory))
         except OSError as error:
+            if "lock" in str(error).lower():
+                raise StoreError(
+                    f"the store at {directory} is in use by another process (an Oxigraph server serving it?): "
+                    "query it read-only, or point --store at that server (oxigraph+http://HOST:PORT)"
+                ) from error
             raise StoreError(f"cannot open the store at {directory}: {error}") from error
 
     def describe(self) -> str:

@@ -45,6 +45,7 @@ class Profile:
     update_path: str
     graph_store_path: str | None
     authenticated_paths: tuple[str, str, str | None] | None = None  # (query, update, graph store)
+    other_query_paths: tuple[str, ...] = ()  # also recognised at the end of a given URL
     default_auth: str = "basic"
     max_rows_header: str | None = None
     # Query a materialised copy of the build's graphs as the default graph, not a list of graphs.
@@ -59,7 +60,7 @@ class Profile:
         if self.name == GENERIC_NAME:
             return Endpoints(url, url, None)
         base = url
-        for known_query_path in (self.query_path, *(self.authenticated_paths or ())[:1]):
+        for known_query_path in (self.query_path, *self.other_query_paths):
             if known_query_path:
                 base = base.removesuffix(known_query_path)
         query, update, graph_store = (
@@ -84,6 +85,7 @@ PROFILES: dict[str, Profile] = {
             "/sparql",
             "/sparql-graph-crud",
             authenticated_paths=("/sparql-auth", "/sparql-auth", "/sparql-graph-crud-auth"),
+            other_query_paths=("/sparql-auth",),
             default_auth="digest",
             max_rows_header="X-SPARQL-MaxRows",
             union_graph=True,
@@ -96,7 +98,7 @@ PROFILES: dict[str, Profile] = {
             ),
         ),
         # Fuseki and GraphDB are configured from their documented layouts; CI proves Oxigraph and Virtuoso.
-        Profile("fuseki", "apache jena fuseki", "/query", "/update", "/data"),
+        Profile("fuseki", "apache jena fuseki", "/query", "/update", "/data", other_query_paths=("/sparql",)),
         Profile("graphdb", "", "", "/statements", "/rdf-graphs/service"),
     )
 }
