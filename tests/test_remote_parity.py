@@ -33,6 +33,7 @@ WITH_PARAMETERS = [
     ("participants", {"event": "kgr:event/khojaly-killings-1992"}),
 ]
 
+
 def query_cases() -> list[tuple[str, dict[str, str]]]:
     cases = [(name, {}) for name in load_catalog() if name not in FEDERATED]
     return cases + WITH_PARAMETERS

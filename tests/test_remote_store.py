@@ -17,7 +17,7 @@ from conftest import DATA, run_kgraph
 from kgraph import KnowledgeGraph, StoreError
 from kgraph.stores import RemoteSettings, RemoteStore
 from kgraph.stores.config import Credentials
-from kgraph.stores.loader import STAGING
+from kgraph.stores.loader import LOADING, STAGING
 from servers import start_oxigraph, start_virtuoso
 
 FOUNDING_GRAPH = "https://w3id.org/kgraph/id/graph/founding-article"
@@ -95,14 +95,16 @@ def test_interrupted_load_changes_nothing_and_a_rerun_resumes(
             kg.build(full_data, texts=[corpus], progress=interrupt_after_three)
         assert kg.stats() == before_stats, "queries must still see the previous build"
         assert kg.store.dump_nquads() == before_dump
-        staged = [g for g in all_graphs(kg.store) if g.startswith(STAGING)]
-        assert staged, "the interrupted load left its staging graph for the re-run"
+        on_server = all_graphs(kg.store)
+        assert FOUNDING_GRAPH in on_server, "the half-loaded new graph stays on the server for the re-run"
+        assert FOUNDING_GRAPH not in kg.store.named_graphs(), "but outside what queries see"
 
         kg.build(full_data, texts=[corpus])
         report = kg.store.last_load  # type: ignore[attr-defined]
         assert report.triples_resumed >= 2 * 250, "the re-run sent the staged pieces again"
         assert report.triples_resumed + report.triples_sent == triples_in(full_data, corpus, report.graphs_sent)
-        assert not [g for g in all_graphs(kg.store) if g.startswith(STAGING)], "staging graphs were moved live"
+        leftovers = [g for g in all_graphs(kg.store) if g.startswith((STAGING, LOADING))]
+        assert leftovers == [], "staging and loading graphs are gone after the swap"
 
         clean = KnowledgeGraph.open(tmp_path / "embedded")
         clean.build(full_data, texts=[corpus])
@@ -110,6 +112,32 @@ def test_interrupted_load_changes_nothing_and_a_rerun_resumes(
         # Virtuoso rounds WKT coordinates (see test_remote_parity); everything else must be the same.
         skip = "geosparql#asWKT>" if engine == "virtuoso" else None
         assert same_quads(kg.store.dump_nquads(), clean.store.dump_nquads(), skip)
+    finally:
+        server.stop()
+
+
+def test_a_rerun_after_the_data_changed_does_not_resume_stale_pieces(tmp_path: Path, data_copy: Path, corpus: Path):
+    """Pieces of an abandoned version of a new graph must not be kept when its content is different now."""
+    server = start("oxigraph", tmp_path / "server")
+    try:
+        kg = remote(server, "oxigraph", chunk_triples=250)
+
+        def interrupt(done: int, total: int) -> None:
+            if done >= 750:
+                raise Interrupted
+
+        with pytest.raises(Interrupted):
+            kg.build(data_copy, texts=[corpus], progress=interrupt)
+        card = data_copy / "sources" / "founding-article.yaml"
+        text = card.read_text(encoding="utf-8")
+        assert "curated: 2026-11-25\n" in text
+        card.write_text(text.replace("curated: 2026-11-25\n", "curated: 2026-11-24\n", 1), encoding="utf-8")
+        kg.build(data_copy, texts=[corpus])
+        assert kg.store.last_load.triples_resumed == 0  # type: ignore[attr-defined]
+        clean = KnowledgeGraph.open(None)
+        clean.build(data_copy, texts=[corpus])
+        assert same_quads(kg.store.dump_nquads(), clean.store.dump_nquads())
+        assert "2026-11-24" in kg.store.dump_nquads().decode()
     finally:
         server.stop()
 

@@ -232,6 +232,26 @@ def test_password_key_in_config_points_at_file_line_and_environment(workdir: Pat
     assert caught.value.location is not None and caught.value.location.line == 4
 
 
+def test_bad_key_line_is_found_inside_the_store_table(workdir: Path) -> None:
+    """The same key in another table, or a longer key sharing its start, must not be taken for it."""
+    write_config(workdir, '[other]\npassword = "y"\n[store]\nupdate-url = "http://x/u"\npassword = "x"\n')
+    with pytest.raises(StoreError) as caught:
+        resolve_store(None, {})
+    assert caught.value.location is not None and caught.value.location.line == 5
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "nan", "inf"])
+def test_timeout_must_be_a_positive_finite_number(value: str) -> None:
+    with pytest.raises(StoreError, match="timeout"):
+        resolve_store(VIRTUOSO, {"KGRAPH_STORE_TIMEOUT": value})
+
+
+def test_kgraph_config_naming_a_missing_file_is_an_error(workdir: Path) -> None:
+    """A typo in KGRAPH_CONFIG must not silently fall back to the embedded store."""
+    with pytest.raises(StoreError, match="does not exist"):
+        resolve_store(None, {"KGRAPH_CONFIG": str(workdir / "missing.toml")})
+
+
 def test_unknown_key_in_config_named_by_kgraph_config(workdir: Path) -> None:
     """The location is the file actually read, not ./kgraph.toml."""
     path = write_config(workdir, "[store]\nchunk_triples = 5\n", name="site.toml")

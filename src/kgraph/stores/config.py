@@ -89,6 +89,8 @@ def _remote_settings(
         raise StoreError(f"chunk-triples and timeout must be numbers: {error}") from error
     if chunk < 1:
         raise StoreError(f"chunk-triples must be at least 1, got {chunk}")
+    if not 0 < timeout < float("inf"):
+        raise StoreError(f"timeout must be a positive number of seconds, got {timeout}")
     return RemoteSettings(
         url=url,
         profile=None if profile in (None, "sparql") else profile,
@@ -136,7 +138,12 @@ def _read_config(path: Path) -> dict[str, object]:
 
 
 def _line_of(path: Path, key: str) -> int | None:
+    """The line of ``key =`` inside the [store] table (TOML parsers do not keep positions)."""
+    in_store = False
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.strip().startswith(key):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_store = stripped == "[store]"
+        elif in_store and stripped.split("=", 1)[0].strip().strip('"') == key:
             return number
     return None

@@ -76,10 +76,12 @@ class EmbeddedStore:
         target = self.path / name
         try:
             fresh = ox.Store(str(target))
-            fresh.load(nquads, format=ox.RdfFormat.N_QUADS)
+            # Bulk loading skips transactions, safe in a directory nothing else sees yet (0.5 s for 75 k
+            # quads against 1.6 s for load). Dropping the last reference closes it; no gc.collect, which
+            # cost over a second a call with a freshly validated dataset's objects still alive.
+            fresh.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
             fresh.flush()
             del fresh
-            gc.collect()
         except (OSError, SyntaxError, ValueError) as error:
             shutil.rmtree(target, ignore_errors=True)
             raise StoreError(f"loading the new store failed, the old one is untouched: {error}") from error
@@ -94,11 +96,8 @@ class EmbeddedStore:
             handle.write(name + "\n")
             handle.flush()
             os.fsync(handle.fileno())
-        old = self._store
         os.replace(temporary, self.path / POINTER)
-        del old
-        self._store = None  # type: ignore[assignment]
-        gc.collect()
+        self._store = None  # type: ignore[assignment]  # the last reference: the old store closes here
         self._store = self._open_current()
         self._remove_stale(keep=name)
 

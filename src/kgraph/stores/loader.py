@@ -2,13 +2,16 @@
 
 Why this shape:
 
-* **Staged.** Each changed graph is uploaded to a staging graph named after a
-  hash of its content, outside the dataset that queries see. Only when every
-  staging graph is complete does one SPARQL Update request ``MOVE`` them over
-  the live graphs, drop the graphs the build no longer has and rewrite the
-  manifest. Queries see the old build or the new one, never a mixture, on
-  engines that run one update request in one transaction (Oxigraph does;
-  Virtuoso applies the operations one after another within the request).
+* **Staged.** Queries only see the graphs the manifest lists. A graph new to
+  the store is loaded under its own name (unseen until listed); a changed
+  graph goes to a staging graph named after a hash of its content. Only when
+  every graph is complete does one SPARQL Update request ``MOVE`` the staged
+  ones over the live graphs, drop the graphs the build no longer has and
+  rewrite the manifest. Queries see the old build or the new one, never a
+  mixture, on engines that run one update request in one transaction
+  (Oxigraph does; Virtuoso applies the operations one after another within
+  the request). A first load moves nothing: a ``MOVE`` copies on the server,
+  and measured 3 s of a 5.5 s load of 75 k triples.
 * **Chunked.** A staging graph is sent in pieces of ``chunk_triples`` N-Triples
   lines (Graph Store ``PUT`` for the first, ``POST`` for the rest), so a
   multi-million-triple import never has to fit in one request. Triples with
@@ -18,8 +21,9 @@ Why this shape:
   distinct triples, so the number of triples already in a staging graph
   tells how many pieces arrived; a re-run continues from the piece that
   count falls in (sending a piece twice adds nothing). The staging graph's
-  name changes with its content, so a re-run after the data changed starts
-  that graph afresh.
+  name changes with its content, and a new graph's content hash is noted in
+  a small ``loading`` graph before its first piece, so a re-run after the
+  data changed starts that graph afresh.
 * **Incremental.** The manifest records each graph's content hash; a graph
   whose hash did not change is not sent at all.
 """
@@ -44,6 +48,7 @@ if TYPE_CHECKING:
 STORE_NAMESPACE = "https://w3id.org/kgraph/id/store/"
 MANIFEST = STORE_NAMESPACE + "manifest"
 UNION = STORE_NAMESPACE + "union"
+LOADING = STORE_NAMESPACE + "loading"
 STAGING = STORE_NAMESPACE + "staging/"
 HAS_PART = "http://purl.org/dc/terms/hasPart"
 IDENTIFIER = "http://purl.org/dc/terms/identifier"
@@ -58,10 +63,15 @@ class GraphUpload:
     graph: str
     digest: str
     pieces: list[list[str]]
+    direct: bool = False  # new to the store: loaded under its own name, unseen until the manifest lists it
 
     @property
     def staging(self) -> str:
         return f"{STAGING}{self.digest[:40]}"
+
+    @property
+    def target(self) -> str:
+        return self.graph if self.direct else self.staging
 
     @property
     def triples(self) -> int:
@@ -131,17 +141,23 @@ def load(store: RemoteStore, nquads: bytes, *, progress: LoadProgress | None = N
     changed = [upload for graph, upload in uploads.items() if live.get(graph) != upload.digest]
     report.graphs_unchanged = sorted(set(uploads) - {upload.graph for upload in changed})
     report.graphs_dropped = sorted(set(live) - set(uploads))
-    staged = store.count_triples([upload.staging for upload in changed])
+    markers = store.loading_markers()
+    for upload in changed:
+        upload.direct = upload.graph not in live
+    present = store.count_triples([upload.target for upload in changed])
     total = sum(upload.triples for upload in changed)
     done = 0
     for upload in changed:
-        start = upload.resume_from(staged.get(upload.staging, 0))
+        resumable = not upload.direct or markers.get(upload.graph) == upload.digest
+        start = upload.resume_from(present.get(upload.target, 0)) if resumable else 0
+        if upload.direct and start == 0:
+            store.client.update(_marker_update(upload))
         resumed = sum(len(piece) for piece in upload.pieces[:start])
         report.triples_resumed += resumed
         done += resumed
         for index in range(start, len(upload.pieces)):
             body = ("\n".join(upload.pieces[index]) + "\n").encode("utf-8")
-            store.send_piece(upload.staging, body, replace=index == 0)
+            store.send_piece(upload.target, body, replace=index == 0)
             done += len(upload.pieces[index])
             report.triples_sent += len(upload.pieces[index])
             if progress is not None:
@@ -151,16 +167,25 @@ def load(store: RemoteStore, nquads: bytes, *, progress: LoadProgress | None = N
     union = store.client.profile.union_graph and (
         bool(changed or report.graphs_dropped) or not store.count_triples([UNION])
     )
-    store.client.update(swap_update(changed, report.graphs_dropped, uploads, rebuild_union=union))
+    abandoned = sorted(set(markers) - set(uploads))  # half-loaded by an interrupted build, no longer wanted
+    update = swap_update(changed, [*report.graphs_dropped, *abandoned], uploads, rebuild_union=union)
+    store.client.update(update)
     return report
 
 
+def _marker_update(upload: GraphUpload) -> str:
+    """Note, before its first piece, which content a new graph is being loaded with, so a re-run can resume it."""
+    loading, graph = ox.NamedNode(LOADING), ox.NamedNode(upload.graph)
+    marker = ox.Triple(graph, ox.NamedNode(IDENTIFIER), ox.Literal(upload.digest))
+    return f"DELETE WHERE {{ GRAPH {loading} {{ {graph} ?p ?o }} }} ;\nINSERT DATA {{ GRAPH {loading} {{ {marker} }} }}"
+
+
 def _check_staged(store: RemoteStore, uploads: list[GraphUpload]) -> None:
-    counts = store.count_triples([upload.staging for upload in uploads])
+    counts = store.count_triples([upload.target for upload in uploads])
     for upload in uploads:
-        if counts.get(upload.staging, 0) != upload.triples:
+        if counts.get(upload.target, 0) != upload.triples:
             raise StoreError(
-                f"graph <{upload.graph}> was staged with {counts.get(upload.staging, 0)} of {upload.triples} "
+                f"graph <{upload.graph}> was staged with {counts.get(upload.target, 0)} of {upload.triples} "
                 "triples; nothing was swapped in, the store still answers with the previous build"
             )
 
@@ -177,8 +202,10 @@ def swap_update(
     names come from the build, never from a user's parameter.
     """
     manifest = ox.NamedNode(MANIFEST)
-    operations = [f"MOVE SILENT GRAPH {ox.NamedNode(u.staging)} TO GRAPH {ox.NamedNode(u.graph)}" for u in changed]
+    staged = [upload for upload in changed if not upload.direct]
+    operations = [f"MOVE SILENT GRAPH {ox.NamedNode(u.staging)} TO GRAPH {ox.NamedNode(u.graph)}" for u in staged]
     operations += [f"DROP SILENT GRAPH {ox.NamedNode(graph)}" for graph in dropped]
+    operations.append(f"DROP SILENT GRAPH {ox.NamedNode(LOADING)}")
     if rebuild_union:
         union = ox.NamedNode(UNION)
         operations.append(f"DROP SILENT GRAPH {union}")

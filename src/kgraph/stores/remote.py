@@ -24,7 +24,7 @@ from ..queries.inline import substitute_parameters
 from . import answers
 from .config import RemoteSettings
 from .http import N_TRIPLES, RESULTS_JSON, SparqlHttp
-from .loader import HAS_PART, IDENTIFIER, MANIFEST, UNION, LoadReport, load
+from .loader import HAS_PART, IDENTIFIER, LOADING, MANIFEST, UNION, LoadReport, load
 from .protocol import LoadProgress
 
 _GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
@@ -84,6 +84,11 @@ class RemoteStore:
             rows = self._query(_MANIFEST_QUERY, [MANIFEST], "SELECT")
             self._manifest = {row["graph"].value: row["digest"].value if row["digest"] else "" for row in rows}
         return self._manifest
+
+    def loading_markers(self) -> dict[str, str]:
+        """New graphs an unfinished load was filling: graph IRI → content hash it was loading."""
+        rows = self._query(f"SELECT ?graph ?digest WHERE {{ ?graph <{IDENTIFIER}> ?digest }}", [LOADING], "SELECT")
+        return {row["graph"].value: row["digest"].value for row in rows}
 
     def named_graphs(self) -> list[str]:
         return sorted(self.manifest())
