@@ -22,6 +22,17 @@ from pathlib import Path
 import pytest
 
 
+def stop_by_pid(process: subprocess.Popen[bytes], *, grace: float) -> None:
+    """SIGTERM, and SIGKILL if the server has not exited after ``grace`` seconds."""
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -63,13 +74,7 @@ class OxigraphServer:
             return response.read()
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.kill(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_by_pid(self.process, grace=10)
 
 
 def oxigraph_binary() -> str:
@@ -129,13 +134,7 @@ class VirtuosoServer:
         return done.stdout
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.kill(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_by_pid(self.process, grace=30)  # Virtuoso checkpoints its database on SIGTERM
 
 
 def virtuoso_binary() -> str:
