@@ -76,3 +76,24 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory):
     server = start_virtuoso(tmp_path_factory.mktemp("virtuoso-server"))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def hostile_template(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
+    """A folder with a copy of data/ (the founding text in data/texts) and its built store, made once."""
+    root = tmp_path_factory.mktemp("hostile-template") / "ws"
+    shutil.copytree(DATA, root / "data", ignore=shutil.ignore_patterns("texts"))
+    (root / "data" / "texts").mkdir()
+    shutil.copy(corpus / "founding-article.txt", root / "data" / "texts")
+    kg = KnowledgeGraph.open(root / ".kgraph")
+    kg.build(root / "data")
+    kg.close()
+    return root
+
+
+@pytest.fixture
+def workspace(hostile_template: Path, tmp_path: Path):
+    """A private copy of the built template, for a test that feeds kgraph hostile input."""
+    from hostile import Workspace
+
+    return Workspace.copy_of(hostile_template, tmp_path / "ws")
