@@ -85,6 +85,22 @@ class Workspace:
         finally:
             store.close()
 
+    def comparable_store(self) -> tuple[bytes, int]:
+        """The store's data graphs as sorted N-Quads, and the size of the ontology graph.
+
+        Rebuilt stores cannot be compared byte for byte: Oxigraph relabels blank
+        nodes on every load, and the ontology (the only graph with blank nodes,
+        which no import or card may change) has some.
+        """
+        ontology = b"<https://w3id.org/kgraph/id/graph/ontology> .\n"
+        lines = self.store_dump().splitlines(keepends=True)
+        data = b"".join(line for line in lines if not line.endswith(ontology))
+        return data, len(lines) - data.count(b"\n")
+
+    def store_name(self) -> str:
+        """The folder name under ``.kgraph/stores/`` that the pointer names."""
+        return (self.store / "CURRENT").read_text(encoding="utf-8").strip().rsplit("/", 1)[-1]
+
     def state(self) -> tuple[bytes, dict[str, str], str]:
         """What must not change: the store's content, every file of data/, and the store pointer."""
         pointer = self.store / "CURRENT"

@@ -131,14 +131,27 @@ def test_names_reach_the_endpoint_as_escaped_literals():
     assert len(store) == 1
 
 
-def test_the_federated_query_asks_the_endpoint_for_the_linked_items_labels(founding, wikidata):
+SHUSHA_ITEM = "http://www.wikidata.org/entity/Q158903"
+
+
+def test_the_federated_query_asks_the_endpoint_for_the_linked_items_labels(founding, wikidata, monkeypatch):
     kg, _result = founding
-    rows = kg.query("wikidata-labels", endpoint=wikidata.query_url).rows
+    monkeypatch.setenv("KGRAPH_SERVICE_ALLOW", wikidata.query_url)  # a loopback endpoint must be allowed first
+    rows = kg.query("wikidata-labels", endpoint=wikidata.query_url, item=SHUSHA_ITEM).rows
     shusha = {(r["itemLabel"], r["language"]) for r in rows if r["place"].endswith("/place/shusha")}
     assert shusha == {("Shusha", "en"), ("Şuşa", "az"), ("Шуша", "ru")}
-    only_az = kg.query("wikidata-labels", endpoint=wikidata.query_url, lang="az").rows
+    only_az = kg.query("wikidata-labels", endpoint=wikidata.query_url, item=SHUSHA_ITEM, lang="az").rows
     assert only_az and {r["language"] for r in only_az} == {"az"}
     assert not any(r["place"].endswith("/place/khojaly") for r in rows)  # Khojaly has no verified link
+
+
+def test_the_federated_query_is_refused_for_an_endpoint_not_allowed(founding, wikidata, monkeypatch):
+    from kgraph.queries.errors import QueryError
+
+    kg, _result = founding
+    monkeypatch.delenv("KGRAPH_SERVICE_ALLOW", raising=False)
+    with pytest.raises(QueryError, match="allow"):
+        kg.query("wikidata-labels", endpoint=wikidata.query_url, item=SHUSHA_ITEM)
 
 
 def test_the_client_backs_off_on_429_and_503_and_names_itself():

@@ -8,17 +8,20 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
 from .build import BuildResult, build, compile_and_validate
+from .errors import CardError, KgraphError, Location
 from .export import export
+from .link.endpoint import link_endpoints
 from .queries import QueryError, QueryResult, QueryText, StoredQuery, load_catalog
-from .queries.results import collect
+from .queries.guard import ServiceAllowList
+from .queries.runner import run_query
 from .resources import resource_dir
 from .stats import count_entities
 from .stores import LoadProgress, RemoteSettings, Store, open_store
+from .transaction import JOURNAL, DataTransaction, recover
 from .validate import ValidationReport
 
 
@@ -30,6 +33,7 @@ class KnowledgeGraph:
         self.data_dir = Path("data")
         self.texts: list[Path] = []
         self.added_cards: list[Path] = []
+        self.recovered: str | None = None
 
     @classmethod
     def open(cls, location: Path | str | RemoteSettings | None = None, *, read_only: bool = False) -> KnowledgeGraph:
@@ -44,7 +48,17 @@ class KnowledgeGraph:
     ) -> BuildResult:
         """Compile, validate and load ``data_dir``; raises CardError (2) or ValidationFailed (1)."""
         self.data_dir, self.texts, self.added_cards = Path(data_dir), [Path(t) for t in texts], []
+        require_data_folder(self.data_dir)
+        self.recover()
         return build(self.data_dir, self.store, text_folders=self.texts, progress=progress)
+
+    def recover(self) -> str | None:
+        """Finish or undo an import that a killed process left half done (see :mod:`kgraph.transaction`).
+
+        Returns what was done, or None when there was nothing to do.
+        """
+        self.recovered = recover(self.data_dir, self.store)
+        return self.recovered
 
     def add(self, card: Path | str) -> BuildResult:
         """Add one source card to what was built, validated together with it; all or nothing.
@@ -60,14 +74,38 @@ class KnowledgeGraph:
     def import_file(self, path: Path | str) -> BuildResult:
         """Validate an RDF file with everything else and load it into a graph of its own.
 
-        On success the file is copied to ``data/imports/`` so every later build keeps it.
+        The file is kept in ``data/imports/`` so every later build keeps it; the
+        copy and the store change together or not at all (:mod:`kgraph.transaction`).
         """
         source = Path(path)
-        result = build(self.data_dir, self.store, text_folders=self.texts, cards=self.added_cards, imports=[source])
-        target = self.data_dir / "imports" / source.name
-        if source.resolve() != target.resolve():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+        self.recover()
+        transaction = DataTransaction(self.data_dir)
+        staged = transaction.stage_copy(source, self.data_dir / "imports" / source.name)
+        return self.commit_import(transaction, staged, shown_as=source)
+
+    def commit_import(self, transaction: DataTransaction, staged: Path, *, shown_as: Path | str) -> BuildResult:
+        """Build with the staged import and swap store and data/ together; undoes the staging on failure.
+
+        Errors name ``shown_as`` (the file the user gave) rather than the staged copy.
+        """
+        try:
+            result = build(
+                self.data_dir,
+                self.store,
+                text_folders=self.texts,
+                cards=self.added_cards,
+                imports=[staged],
+                before_swap=transaction.commit_point,
+            )
+        except BaseException as error:
+            if isinstance(error, KgraphError):
+                error.rename_file(staged, shown_as)
+            if (self.data_dir / JOURNAL).exists():
+                self.recover()  # past the commit point: the store decides which way it goes
+            else:
+                transaction.abort()
+            raise
+        transaction.finish()
         return result
 
     def export(self, format: str = "turtle", *, source: str | None = None, frame: str | None = None) -> bytes:
@@ -85,6 +123,8 @@ class KnowledgeGraph:
     ) -> ValidationReport:
         """Validate data/ (or its reference data plus ``cards``) without touching any store."""
         card_paths = [Path(c) for c in cards]
+        if not card_paths:
+            require_data_folder(Path(data_dir))
         _compiled, report = compile_and_validate(
             Path(data_dir), text_folders=[Path(t) for t in texts], cards=card_paths, only_cards=bool(card_paths)
         )
@@ -94,11 +134,20 @@ class KnowledgeGraph:
         """The stored queries of ``queries/`` by name."""
         return load_catalog()
 
-    def query(self, name_or_text: str | Path, /, **params: object) -> QueryResult:
-        """Run a stored query (by name), a ``.rq`` file, or SPARQL text, with typed parameters.
+    def query(
+        self, name_or_text: str | Path | QueryText, /, *, timeout: float | None = None, **params: object
+    ) -> QueryResult:
+        """Run a stored query (by name), a ``.rq`` file, SPARQL text or a parsed QueryText, with typed parameters.
 
         Parameters are bound as RDF terms by the engine; raises ParameterError for an
         unknown name, a missing required value or a value of the wrong type.
+
+        ``SERVICE`` may only call an allowed endpoint (the link endpoints and
+        ``KGRAPH_SERVICE_ALLOW``); any other raises QueryError before the query
+        runs. The wait for the answer ends after ``timeout`` seconds (default
+        ``KGRAPH_QUERY_TIMEOUT``, else 60) with QueryTimeout, or on Ctrl-C with
+        KeyboardInterrupt: an evaluation cannot be cancelled, so it finishes in a
+        background thread and its answer is dropped.
 
         >>> kg = KnowledgeGraph.open()
         >>> kg.query("SELECT ?answer WHERE { BIND(6 * 7 AS ?answer) }").rows
@@ -107,17 +156,13 @@ class KnowledgeGraph:
         False
         """
         query, defaults = self._resolve(name_or_text)
-        substitutions = query.bind(dict(params), defaults)
+        bound = query.bind(dict(params), defaults)
+        allow = ServiceAllowList.from_environment(link_endpoints())
+        return run_query(self.store, query, bound, allow=allow, timeout=timeout)
 
-        def run() -> object:
-            try:
-                return self.store.query(query.text, substitutions, form=query.form)
-            except (SyntaxError, ValueError, OSError, RuntimeError) as error:
-                raise QueryError(f"the query failed: {error}") from error
-
-        return collect(query.form, run(), run)
-
-    def _resolve(self, name_or_text: str | Path) -> tuple[QueryText, dict[str, object]]:
+    def _resolve(self, name_or_text: str | Path | QueryText) -> tuple[QueryText, dict[str, object]]:
+        if isinstance(name_or_text, QueryText):
+            return name_or_text, {}
         if isinstance(name_or_text, Path) or str(name_or_text).endswith(".rq"):
             stored = StoredQuery.load(Path(name_or_text))
             return stored.query, stored.defaults
@@ -134,3 +179,18 @@ class KnowledgeGraph:
 
     def close(self) -> None:
         self.store.close()
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        """Closing releases the embedded store's lock, so a failed command never blocks the next one."""
+        self.close()
+
+
+def require_data_folder(data_dir: Path) -> None:
+    """Building from a folder that is not there would load an empty store and call it conforming."""
+    if not data_dir.is_dir():
+        raise CardError("no data folder here: expected a folder with sources/ and reference/", Location(data_dir))
+    if not (data_dir / "sources").is_dir() and not (data_dir / "reference").is_dir():
+        raise CardError("expected sources/ (cards) or reference/ in the data folder", Location(data_dir))

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-from rdflib import Graph
 
 from .compile import CompiledData, compile_data
 from .errors import ValidationFailed
 from .namespaces import ONTOLOGY_GRAPH
-from .resources import ontology_file
+from .resources import ontology_file, parse_turtle_resource
 from .stores import LoadProgress, Store
 from .validate import ValidationReport, union_graph, validate_graph
 
@@ -46,16 +44,20 @@ def build(
     cards: Iterable[Path] = (),
     imports: Iterable[Path] = (),
     progress: LoadProgress | None = None,
+    before_swap: Callable[[str | None], None] | None = None,
 ) -> BuildResult:
-    """Replace the store's content with data/ compiled; raises before touching the store on any error."""
+    """Replace the store's content with data/ compiled; raises before touching the store on any error.
+
+    ``before_swap`` is passed to the store: a transaction over data/ journals its commit there.
+    """
     compiled, report = compile_and_validate(data_dir, text_folders=text_folders, cards=cards, imports=imports)
     if not report.conforms:
         raise ValidationFailed(report)
     dataset = compiled.dataset
     ontology = dataset.graph(ONTOLOGY_GRAPH)
-    for triple in Graph().parse(ontology_file(), format="turtle"):
+    for triple in parse_turtle_resource(ontology_file()):
         ontology.add(triple)
     nquads = dataset.serialize(format="nquads", encoding="utf-8")
-    store.replace_all(nquads, progress=progress)
+    store.replace_all(nquads, progress=progress, before_swap=before_swap)
     dataset.remove_graph(ontology)
     return BuildResult(compiled, report, quads=sum(1 for line in nquads.splitlines() if line.strip()))

@@ -4,36 +4,29 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import click
-from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
 from .api import KnowledgeGraph
-from .errors import KgraphError, ValidationFailed
+from .cli_output import err, interruptible, out, plain, print_report, print_rows, print_stats, reports_errors
+from .errors import KgraphError
 from .export import EXPORT_FORMATS, FRAMES
 from .link import WIKIDATA_QUERY_SERVICE, SparqlEndpoint, accept, events, find_links, write_links
 from .link.linker import TARGETS, WIKIDATA, Target
-from .namespaces import PREFIXES
-from .queries import ParameterError, QueryResult, load_catalog
+from .queries import ParameterError, load_catalog
 from .queries.results import GRAPH_FORMATS, RESULT_FORMATS
 from .stores import LoadProgress, RemoteSettings, RemoteStore, resolve_store
+from .transaction import write_atomically
 from .ucdp import NOTES_SHOWN, import_ged
-from .validate import ValidationReport
 from .yamlfile import load_yaml
 
 StoreLocation = Path | RemoteSettings
 
-out = Console(soft_wrap=True)
-if not out.is_terminal:  # piped output: wide tables beat columns folded into slivers
-    out = Console(soft_wrap=True, width=220)
-err = Console(stderr=True, soft_wrap=True)
 
 data_option = click.option(
     "--data",
@@ -70,24 +63,6 @@ texts_option = click.option(
 )
 
 
-def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn kgraph's errors into a one-line message and the documented exit code."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except ValidationFailed as failure:
-            print_report(failure.report)  # type: ignore[arg-type]
-            err.print("[bold red]error:[/] the data does not conform; the store was not changed")
-            sys.exit(failure.exit_code)
-        except KgraphError as error:
-            err.print(f"[bold red]error:[/] {error}", markup=True, highlight=False)
-            sys.exit(error.exit_code)
-
-    return wrapper
-
-
 @click.group()
 @click.version_option(package_name="kgraph")
 def main() -> None:
@@ -101,22 +76,27 @@ def main() -> None:
 @reports_errors
 def build_command(data_dir: Path, store_path: StoreLocation, texts: tuple[Path, ...]) -> None:
     """Compile data/ to RDF, validate it, and load the store in one step (all or nothing)."""
-    kg = KnowledgeGraph.open(store_path)
-    with load_progress(kg) as progress:
-        result = kg.build(data_dir, texts=texts, progress=progress)
+    with KnowledgeGraph.open(store_path) as kg:
+        with load_progress(kg) as progress:
+            result = kg.build(data_dir, texts=texts, progress=progress)
+        print_recovery(kg)
+        counts = kg.stats()
+        where = kg.store.describe()
     files = len(result.compiled.graph_files)
-    out.print(f"Compiled {files} files from {data_dir} into {result.quads} quads.")
+    out.print(plain(f"Compiled {files} files from {data_dir} into {result.quads} quads."))
     quotes = result.compiled.quotes
     out.print(f"Quotes checked against their source text: {quotes.verified} verified, {quotes.unverified} unverified.")
     for source, text_file in sorted(quotes.missing_texts.items()):
         out.print(
-            f"  offsets unverified for source {source!r}: text {text_file!r} not found "
-            "(put it in data/texts/ or name its folder with --texts or KGRAPH_TEXT_PATH)"
+            plain(
+                f"  offsets unverified for source {source!r}: text {text_file!r} not found "
+                "(put it in data/texts/ or name its folder with --texts or KGRAPH_TEXT_PATH)"
+            )
         )
     print_report(result.report)
-    out.print(f"Loaded into {kg.store.describe()}.", highlight=False)
+    out.print(plain(f"Loaded into {where}."))
     print_load_report(kg)
-    print_stats(kg.stats())
+    print_stats(counts)
 
 
 @main.command("validate")
@@ -137,7 +117,8 @@ def validate_command(cards: tuple[Path, ...], data_dir: Path, texts: tuple[Path,
 @reports_errors
 def stats_command(store_path: StoreLocation) -> None:
     """Counts of events, places, groups, organisations, sources, claims and figures in the store."""
-    print_stats(KnowledgeGraph.open(store_path, read_only=True).stats())
+    with KnowledgeGraph.open(store_path, read_only=True) as kg:
+        print_stats(kg.stats())
 
 
 @main.command("queries")
@@ -160,24 +141,33 @@ def queries_command() -> None:
 
 @main.command("answer")
 @click.option("--limit", default=10, show_default=True, help="Rows shown per query (0 for all).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds each query may run (default KGRAPH_QUERY_TIMEOUT, else 60).",
+)
 @store_option
 @reports_errors
-def answer_command(limit: int, store_path: StoreLocation) -> None:
+def answer_command(limit: int, timeout: float | None, store_path: StoreLocation) -> None:
     """Run every stored query with its default parameters and show the answers."""
-    kg = KnowledgeGraph.open(store_path, read_only=True)
-    for name, stored in load_catalog().items():
-        missing = [p.name for p in stored.query.parameters if p.required and p.name not in stored.defaults]
-        out.rule(f"{name}: {stored.summary}")
-        if missing:
-            out.print(f"needs {', '.join(missing)}: kgraph query {name} --param {missing[0]}=...", style="dim")
-            continue
-        result = kg.query(name)
-        if result.form == "ASK":
-            out.print("true" if result.boolean else "false")
-        elif result.form == "SELECT":
-            print_rows(result, limit=limit)
-        else:
-            out.print(f"{len(result)} triples (kgraph query {name} --format turtle)")
+    from .queries.deadline import query_timeout
+
+    seconds = query_timeout(timeout)  # a bad KGRAPH_QUERY_TIMEOUT is reported before any query runs
+    with KnowledgeGraph.open(store_path, read_only=True) as kg, interruptible():
+        for name, stored in load_catalog().items():
+            missing = [p.name for p in stored.query.parameters if p.required and p.name not in stored.defaults]
+            out.rule(f"{name}: {stored.summary}")
+            if missing:
+                needs = " ".join(f"--param {m}=..." for m in missing)
+                out.print(f"needs {', '.join(missing)}: kgraph query {name} {needs}", style="dim")
+                continue
+            result = kg.query(name, timeout=seconds)
+            if result.form == "ASK":
+                out.print("true" if result.boolean else "false")
+            elif result.form == "SELECT":
+                print_rows(result, limit=limit)
+            else:
+                out.print(f"{len(result)} triples (kgraph query {name} --format turtle)")
 
 
 @main.command("query")
@@ -186,27 +176,51 @@ def answer_command(limit: int, store_path: StoreLocation) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", *RESULT_FORMATS, *GRAPH_FORMATS]), default="table", show_default=True
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds the query may run (default KGRAPH_QUERY_TIMEOUT, else 60).",
+)
 @store_option
 @reports_errors
-def query_command(name: str, params: tuple[str, ...], fmt: str, store_path: StoreLocation) -> None:
-    """Run a stored query by NAME, a .rq file, or SPARQL text from standard input (NAME = -)."""
+def query_command(
+    name: str, params: tuple[str, ...], fmt: str, timeout: float | None, store_path: StoreLocation
+) -> None:
+    """Run a stored query by NAME, a .rq file, or SPARQL text from standard input (NAME = -).
+
+    A query stops after its time limit (exit 2) or on Ctrl-C (exit 130). SERVICE may
+    only call the link endpoints and those listed in KGRAPH_SERVICE_ALLOW.
+    """
+    from .queries import QueryError, QueryText
+
     values: dict[str, str] = {}
     for item in params:
         key, equals, value = item.partition("=")
         if not equals or not key:
             raise ParameterError(f"expected --param NAME=VALUE, got {item!r}")
         values[key.strip()] = value
-    target: str | Path = sys.stdin.read() if name == "-" else (Path(name) if name.endswith(".rq") else name)
-    result = KnowledgeGraph.open(store_path, read_only=True).query(target, **values)
-    if fmt != "table":
-        sys.stdout.buffer.write(result.serialize(fmt))
-        return
-    if result.form == "ASK":
-        out.print("true" if result.boolean else "false")
-    elif result.form == "SELECT":
-        print_rows(result)
-    else:
-        sys.stdout.buffer.write(result.serialize("turtle"))
+    if "timeout" in values:
+        raise ParameterError("--param timeout=... names the --timeout option's keyword; give the limit as --timeout")
+    with interruptible():
+        if name == "-":
+            raw = sys.stdin.buffer.read()
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise QueryError(f"<stdin>: not UTF-8 text (byte {error.start})") from error
+            target: str | Path | QueryText = QueryText.parse(text, "<stdin>")
+        else:
+            target = Path(name) if name.endswith(".rq") else name
+        with KnowledgeGraph.open(store_path, read_only=True) as kg:  # serializing may read the store again
+            result = kg.query(target, timeout=timeout, **values)
+            if fmt != "table":
+                sys.stdout.buffer.write(result.serialize(fmt))
+            elif result.form == "ASK":
+                out.print("true" if result.boolean else "false")
+            elif result.form == "SELECT":
+                print_rows(result)
+            else:
+                sys.stdout.buffer.write(result.serialize("turtle"))
 
 
 @main.command("export")
@@ -220,12 +234,18 @@ def export_command(
     fmt: str, source: str | None, frame: str | None, out_path: Path | None, store_path: StoreLocation
 ) -> None:
     """Export the store (or one source card) as Turtle, TriG, N-Quads, N-Triples or JSON-LD."""
-    data = KnowledgeGraph.open(store_path, read_only=True).export(fmt, source=source, frame=frame)
+    if out_path is not None and not out_path.parent.is_dir():
+        raise KgraphError(f"cannot write {out_path}: expected an existing folder {out_path.parent}")
+    with KnowledgeGraph.open(store_path, read_only=True) as kg:
+        data = kg.export(fmt, source=source, frame=frame)
     if out_path is None:
         sys.stdout.buffer.write(data)
-    else:
-        out_path.write_bytes(data)
-        err.print(f"wrote {len(data)} bytes to {out_path}")
+        return
+    try:
+        write_atomically(out_path, data)
+    except OSError as error:
+        raise KgraphError(f"cannot write {out_path}: {error.strerror or error}") from error
+    err.print(plain(f"wrote {len(data)} bytes to {out_path}"))
 
 
 @main.command("import")
@@ -236,11 +256,13 @@ def export_command(
 @reports_errors
 def import_command(file: Path, data_dir: Path, store_path: StoreLocation, texts: tuple[Path, ...]) -> None:
     """Validate an RDF file (Turtle, TriG, N-Quads, N-Triples, JSON-LD) with data/ and load it into its own graph."""
-    kg = KnowledgeGraph.open(store_path)
-    kg.data_dir, kg.texts = data_dir, list(texts)
-    result = kg.import_file(file)
+    with KnowledgeGraph.open(store_path) as kg:
+        kg.data_dir, kg.texts = data_dir, list(texts)
+        result = kg.import_file(file)
+        print_recovery(kg)
     print_report(result.report)
-    out.print(f"Imported {file} into its own graph; kept as {data_dir / 'imports' / file.name} for later builds.")
+    kept = data_dir / "imports" / file.name
+    out.print(plain(f"Imported {file} into its own graph; kept as {kept} for later builds."))
 
 
 @main.command("link")
@@ -274,29 +296,30 @@ def link_command(
     if show_review:
         print_review(target, data_dir / review_file)
         return
-    kg = KnowledgeGraph.open(store_path)
-    card = data_dir / (events.LINKS_CARD if target == "events" else TARGETS[target].links_card)
-    previous = card.read_bytes() if card.is_file() else None
-    if target == "events":
-        if accepted:
-            events.accept_event(data_dir, accepted[0], accepted[1], today)
+    with KnowledgeGraph.open(store_path) as kg:
+        card = data_dir / (events.LINKS_CARD if target == "events" else TARGETS[target].links_card)
+        previous = card.read_bytes() if card.is_file() else None
+        if target == "events":
+            if accepted:
+                events.accept_event(data_dir, accepted[0], accepted[1], today)
+            else:
+                matches = events.match_events(kg.store)
+                events.write_event_links(data_dir, matches, today)
+                out.print(f"{len(matches.linked)} events linked, {len(matches.review)} matches for review.")
+        elif accepted:
+            accept(data_dir, accepted[0], accepted[1], today, TARGETS[target])
         else:
-            matches = events.match_events(kg.store)
-            events.write_event_links(data_dir, matches, today)
-            out.print(f"{len(matches.linked)} events linked, {len(matches.review)} matches for review.")
-    elif accepted:
-        accept(data_dir, accepted[0], accepted[1], today, TARGETS[target])
-    else:
-        run_linker(kg, TARGETS[target], endpoint, threshold, data_dir, store_path, today)
-    try:
-        kg.build(data_dir, texts=texts)
-    except KgraphError:
-        if previous is None:
-            card.unlink(missing_ok=True)
-        else:
-            card.write_bytes(previous)
-        raise
-    out.print(f"Links loaded into {kg.store.describe()}; review them with kgraph link --target {target} --review.")
+            run_linker(kg, TARGETS[target], endpoint, threshold, data_dir, store_path, today)
+        try:
+            kg.build(data_dir, texts=texts)
+        except KgraphError:
+            if previous is None:
+                card.unlink(missing_ok=True)
+            else:
+                card.write_bytes(previous)
+            raise
+        where = kg.store.describe()
+    out.print(plain(f"Links loaded into {where}; review them with kgraph link --target {target} --review."))
 
 
 def run_linker(
@@ -316,8 +339,10 @@ def run_linker(
     report = find_links(kg.store, client, threshold=threshold, target=target)
     write_links(data_dir, report, endpoint, today, target)
     out.print(
-        f"{len(report.linked)} linked, {len(report.review)} for review, {len(report.unmatched)} without candidates; "
-        f"{report.requests_sent} requests sent to {endpoint} (the rest from the cache)."
+        plain(
+            f"{len(report.linked)} linked, {len(report.review)} for review, {len(report.unmatched)} without "
+            f"candidates; {report.requests_sent} requests sent to {endpoint} (the rest from the cache)."
+        )
     )
     for decision in report.linked:
         out.print(f"  {decision.entity.slug} → {target.name} {decision.item} ({decision.score.explain()})")
@@ -330,7 +355,7 @@ def print_review(target: str, review: Path) -> None:
     for column in ("entity", "candidate", "score", "why", "accept with"):
         table.add_column(column)
     for c in document.get("candidates") or []:
-        table.add_row(c["entity"], str(c["candidate"]), str(c.get("score", "")), c["why"], c["accept"])
+        table.add_row(*(plain(c.get(key, "")) for key in ("entity", "candidate", "score", "why", "accept")))
     out.print(table)
 
 
@@ -355,18 +380,19 @@ def import_ucdp_command(
         csv_file, release=release, strict=strict, data_dir=data_dir, store_path=store_path, texts=texts
     )
     out.print(
-        f"Read {report.rows_read} rows from {csv_file}: {report.events_written} events written, "
-        f"{report.rows_skipped} rows skipped; {report.quads_written} quads in {report.out_path}.",
-        highlight=False,
+        plain(
+            f"Read {report.rows_read} rows from {csv_file}: {report.events_written} events written, "
+            f"{report.rows_skipped} rows skipped; {report.quads_written} quads in {report.out_path}."
+        )
     )
     for line, reason in report.skipped:
-        out.print(f"  skipped {csv_file}:{line}: {reason}", highlight=False)
+        out.print(plain(f"  skipped {csv_file}:{line}: {reason}"))
     for line, note in report.notes[:NOTES_SHOWN]:
-        out.print(f"  note {csv_file}:{line}: {note}", highlight=False)
+        out.print(plain(f"  note {csv_file}:{line}: {note}"))
     if len(report.notes) > NOTES_SHOWN:
         out.print(f"  ... and {len(report.notes) - NOTES_SHOWN} more rows whose estimates are out of order")
     print_report(result.report)
-    out.print(f"Loaded into {store_path}.", highlight=False)
+    out.print(plain(f"Loaded into {store_path}."))
     print_stats(counts)
 
 
@@ -385,6 +411,16 @@ def load_progress(kg: KnowledgeGraph) -> Iterator[LoadProgress | None]:
         yield advance
 
 
+def print_recovery(kg: KnowledgeGraph) -> None:
+    """What the store and data/ needed after an earlier crash or corruption, so it never happens silently."""
+    set_aside = getattr(kg.store, "set_aside", None)
+    if set_aside is not None:
+        folder, problem = set_aside
+        err.print(plain(f"warning: the store could not be opened ({problem}); set aside in {folder} and rebuilt"))
+    if kg.recovered:
+        err.print(plain(f"warning: {kg.recovered}"))
+
+
 def print_load_report(kg: KnowledgeGraph) -> None:
     report = kg.store.last_load if isinstance(kg.store, RemoteStore) else None
     if report is None:
@@ -395,48 +431,3 @@ def print_load_report(kg: KnowledgeGraph) -> None:
         + f"); {len(report.graphs_unchanged)} unchanged, {len(report.graphs_dropped)} dropped.",
         highlight=False,
     )
-
-
-def print_rows(result: QueryResult, *, limit: int = 0) -> None:
-    table = Table(show_lines=False)
-    # Parameter columns (?_name) repeat the value asked for on every row; a table leaves them out.
-    columns = [v for v in result.variables if not v.startswith("_")] or result.variables
-    for variable in columns:
-        table.add_column(variable, overflow="fold")
-    shown = result.terms if limit <= 0 else result.terms[:limit]
-    for row in shown:
-        table.add_row(*(_short(row[v]) for v in columns))
-    out.print(table)
-    more = f" ({len(result) - len(shown)} more not shown)" if len(shown) < len(result) else ""
-    out.print(f"{len(result)} rows{more}", style="dim")
-
-
-def _short(term: object) -> str:
-    """IRIs with the project's prefixes, literals as their text: a table is for reading."""
-    if term is None:
-        return ""
-    value = getattr(term, "value", str(term))
-    if term.__class__.__name__ == "NamedNode":
-        for prefix, namespace in PREFIXES.items():
-            if value.startswith(namespace):
-                return f"{prefix}:{value[len(namespace) :]}"
-    return value
-
-
-def print_report(report: ValidationReport) -> None:
-    verdict = "[green]conforms[/]" if report.conforms else "[red]does not conform[/]"
-    out.print(f"Validation: {verdict}: {len(report.violations)} violations, {len(report.warnings)} warnings.")
-    for finding in report.findings:
-        colour = "red" if finding.severity == "Violation" else "yellow"
-        where = f"{finding.location}: " if finding.location else ""
-        out.print(f"  [{colour}]{finding.severity}[/] {where}{finding.message}", highlight=False)
-        out.print(f"    focus {finding.focus}", highlight=False, style="dim")
-
-
-def print_stats(counts: dict[str, int]) -> None:
-    table = Table(title="kgraph store")
-    table.add_column("what")
-    table.add_column("count", justify="right")
-    for name, count in counts.items():
-        table.add_row(name, str(count))
-    out.print(table)

@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import edtf
 
+from .limits import MAX_DATE_CHARS
+
 
 class DateSyntaxError(ValueError):
     """The text is neither an ISO date, an EDTF expression nor a relative date mapping."""
@@ -40,10 +42,21 @@ class TimeSpan:
         return self.earliest if self.earliest is not None and self.earliest == self.latest else None
 
 
-def _struct_to_date(value: object) -> dt.date | None:
-    if isinstance(value, time.struct_time):
+def _struct_to_date(value: object, text: str) -> dt.date | None:
+    if not isinstance(value, time.struct_time):
+        return None  # open or unknown end (EDTF "..") has no bound
+    if not dt.MINYEAR <= value.tm_year <= dt.MAXYEAR:
+        raise DateSyntaxError(_out_of_range(value.tm_year, text))
+    try:
         return dt.date(value.tm_year, value.tm_mon, value.tm_mday)
-    return None  # open or unknown end (EDTF "..") has no bound
+    except ValueError as error:
+        raise DateSyntaxError(f"not a valid date: {text!r} ({error})") from error
+
+
+def _out_of_range(year: int, text: str) -> str:
+    """Bounds are xsd:date values made from Python dates, which hold the years 1 to 9999 only."""
+    shown = str(year) if len(str(year)) <= 20 else str(year)[:20] + "…"
+    return f"year {shown} in {text!r} is outside the years {dt.MINYEAR}-{dt.MAXYEAR} that kgraph's date bounds can hold"
 
 
 _PLAIN_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -58,6 +71,10 @@ def parse_edtf(text: str) -> TimeSpan:
     build parsing them.
     """
     cleaned = text.strip()
+    if len(cleaned) > MAX_DATE_CHARS:
+        raise DateSyntaxError(
+            f"a date of {len(cleaned)} characters: expected an EDTF expression of at most {MAX_DATE_CHARS}"
+        )
     plain = _PLAIN_DATE.match(cleaned)
     if plain and (plain.group(2) is None or plain.group(2) <= "12"):  # 21-24 are EDTF seasons
         return _plain_span(cleaned, *plain.groups())
@@ -65,11 +82,11 @@ def parse_edtf(text: str) -> TimeSpan:
         parsed = edtf.parse_edtf(cleaned)
     except Exception as error:  # the edtf library raises its own and ValueError variants
         raise DateSyntaxError(f"not an EDTF date: {text!r}") from error
-    return TimeSpan(
-        edtf=cleaned,
-        earliest=_struct_to_date(parsed.lower_strict()),
-        latest=_struct_to_date(parsed.upper_strict()),
-    )
+    try:
+        lower, upper = parsed.lower_strict(), parsed.upper_strict()
+    except Exception as error:  # the library's own bound arithmetic fails on dates it parsed (e.g. huge years)
+        raise DateSyntaxError(f"not a date kgraph can bound: {text!r}") from error
+    return TimeSpan(edtf=cleaned, earliest=_struct_to_date(lower, cleaned), latest=_struct_to_date(upper, cleaned))
 
 
 def _plain_span(text: str, year: str, month: str | None, day: str | None) -> TimeSpan:
@@ -92,8 +109,13 @@ def parse_date_spec(value: object) -> TimeSpan:
         value = value.date()
     if isinstance(value, dt.date):
         return parse_edtf(value.isoformat())
+    if isinstance(value, bool):
+        raise DateSyntaxError(f"expected a date, got {value!r}")
     if isinstance(value, int):
-        return parse_edtf(str(value))
+        # YAML reads an unquoted ``-0500`` or ``1988`` as a number and drops the zeros EDTF needs.
+        if not dt.MINYEAR <= value <= dt.MAXYEAR:
+            raise DateSyntaxError(_out_of_range(value, str(value)))
+        return parse_edtf(f"{value:04d}")
     if isinstance(value, str):
         return parse_edtf(value)
     if isinstance(value, dict):
@@ -115,4 +137,5 @@ def parse_date_spec(value: object) -> TimeSpan:
         span = parse_edtf(resolved_text)
         relative = RelativeDate(words=str(value["words"]), anchor=anchor, naive_resolution=span.edtf)
         return TimeSpan(span.edtf, span.earliest, span.latest, relative)
-    raise DateSyntaxError(f"expected a date, an EDTF string or a relative date mapping, got {value!r}")
+    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:60] + "…"
+    raise DateSyntaxError(f"expected a date, an EDTF string or a relative date mapping, got {shown}")

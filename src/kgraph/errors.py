@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,14 @@ class KgraphError(Exception):
         self.location = location
         super().__init__(f"{location}: {message}" if location else message)
 
+    def rename_file(self, actual: Path, shown: Path | str) -> None:
+        """Name ``shown`` wherever the error names ``actual``: the user's file, not kgraph's staged copy of it."""
+        self.message = self.message.replace(str(actual), str(shown))
+        if self.location is not None and Path(self.location.file) == actual:
+            self.location = Location(shown, self.location.line)
+        location = self.location
+        self.args = (f"{location}: {self.message}" if location else self.message,)
+
 
 class CardError(KgraphError):
     """A card or reference file is malformed, refers to an unknown ID or repeats one."""
@@ -48,3 +57,12 @@ class ValidationFailed(KgraphError):
     def __init__(self, report: object) -> None:
         self.report = report
         super().__init__("the data does not conform to the shapes (see the report)")
+
+    def rename_file(self, actual: Path, shown: Path | str) -> None:
+        findings = getattr(self.report, "findings", None)
+        if findings is None:
+            return
+        for index, finding in enumerate(findings):
+            where = finding.location
+            if where is not None and Path(where.file) == actual:
+                findings[index] = dataclasses.replace(finding, location=Location(shown, where.line))

@@ -3,7 +3,9 @@
 Turtle and N-Triples have no named graphs; they get the union of the graphs,
 which is still complete because each claim names its carrier and each graph
 describes itself. TriG and N-Quads keep one graph per source card. JSON-LD
-is compacted with ``ontology/context.jsonld`` so it reads as plain JSON.
+is compacted with ``ontology/context.jsonld`` so it reads as plain JSON; the
+event frame (``export_frame``) is written from the quads directly with the
+same context, every claim in it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pyoxigraph as ox
 from pyld import jsonld
 
 from .errors import KgraphError
+from .export_frame import frame_events
 from .namespaces import ONTOLOGY_GRAPH, PREFIXES, graph_iri
 from .resources import context_file
 from .stores import Store
@@ -43,7 +46,8 @@ def export(store: Store, fmt: str, *, source: str | None = None, frame: str | No
         raise ExportError(f"--frame {frame!r} needs --format jsonld and one of: {', '.join(FRAMES)}")
     quads = _quads(store, source)
     if fmt == "jsonld":
-        document = to_jsonld(quads, framed_by=frame)
+        ontology = store.quads(str(ONTOLOGY_GRAPH)) if frame is not None and source is not None else None
+        document = to_jsonld(quads, framed_by=frame, ontology=ontology)
         return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     rdf_format = RDF_FORMATS[fmt]
     items: Iterable[Any] = quads if rdf_format.supports_datasets else _union(quads)
@@ -71,55 +75,19 @@ def _context() -> dict[str, Any]:
     return json.loads(context_file().read_text(encoding="utf-8"))
 
 
-def to_jsonld(quads: list[ox.Quad], *, framed_by: str | None = None) -> dict[str, Any]:
-    """Compact JSON-LD: named graphs kept as ``@graph`` entries, or events framed with their claims."""
+def to_jsonld(
+    quads: list[ox.Quad], *, framed_by: str | None = None, ontology: list[ox.Quad] | None = None
+) -> dict[str, Any]:
+    """Compact JSON-LD: named graphs kept as ``@graph`` entries, or events framed with their claims.
+
+    ``ontology`` (the store's ontology graph) says which classes are events and
+    claims when ``quads`` are one source card's and do not include it.
+    """
     if framed_by == "event":
-        return _frame_events(quads)
+        ontology_graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
+        classes = ontology if ontology is not None else [q for q in quads if q.graph_name == ontology_graph]
+        return frame_events(quads, classes, _context())
     nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
     # Native types turn xsd:integer and xsd:boolean into JSON numbers and booleans, which read back the same.
     expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads", "useNativeTypes": True})
     return jsonld.compact(expanded, _context())
-
-
-def _frame_events(quads: list[ox.Quad]) -> dict[str, Any]:
-    """One object per event with its claims (and their figures, dates, quotes) inside.
-
-    Agents, sources and places stay references by ID: embedding them in every
-    claim would repeat each organisation hundreds of times.
-    """
-    ontology = ox.NamedNode(str(ONTOLOGY_GRAPH))
-    data = [quad for quad in quads if quad.graph_name != ontology]
-    nquads = ox.serialize(_union(data), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-    expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads", "useNativeTypes": True})
-    embedded = {"@embed": "@always"}
-    referenced = {"@embed": "@never"}
-    frame = {
-        **_context(),
-        "@type": _event_types(quads),
-        "@embed": "@never",
-        "claims": {
-            **embedded,
-            "subject": referenced,
-            "attributedTo": referenced,
-            "carriedBy": referenced,
-            "madeIn": referenced,
-            "corrects": referenced,
-            "object": {**embedded, "participant": referenced, "counts": referenced, "usedBy": referenced},
-            "quote": {**embedded, "hasSource": referenced, "hasSelector": embedded},
-            "claimedAt": embedded,
-        },
-    }
-    return jsonld.frame(expanded, frame, {"omitDefault": True})
-
-
-def _event_types(quads: list[ox.Quad]) -> list[str]:
-    """Every event class in the exported data's ontology graph, as the frame's type filter."""
-    scratch = ox.Store()
-    scratch.extend(quads)
-    answer = scratch.query(
-        "PREFIX kg: <https://w3id.org/kgraph/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-        "SELECT DISTINCT ?type WHERE { ?type rdfs:subClassOf* kg:Event }",
-        use_default_graph_as_union=True,
-    )
-    types = sorted(row["type"].value for row in answer)
-    return types or [PREFIXES["kg"] + "Event"]

@@ -13,7 +13,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
 from .namespaces import KG
-from .resources import ontology_file
+from .resources import ontology_file, parse_turtle_resource
 
 KIND_BASES: dict[str, URIRef] = {
     "event": KG.Event,
@@ -47,4 +47,4 @@ class OntologyIndex:
 
 @cache
 def load_ontology(path: Path | None = None) -> OntologyIndex:
-    return OntologyIndex(Graph().parse(path or ontology_file(), format="turtle"))
+    return OntologyIndex(parse_turtle_resource(path or ontology_file()))

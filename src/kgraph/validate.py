@@ -2,6 +2,10 @@
 
 pySHACL reports IRIs; an analyst needs ``data/sources/x.yaml:42``. The
 compiler's location map makes that translation.
+
+Validation is never silently off: pySHACL with no shapes reports "conforms"
+for anything, so an empty, shape-less or unreadable shapes file, or a missing
+ontology, is a ResourceError naming the file (exit 2), not a clean build.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from .errors import Location
-from .resources import ontology_file, resource_dir
+from .resources import ResourceError, ontology_file, parse_turtle_resource, resource_dir, resource_file
 
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -51,10 +55,23 @@ class ValidationReport:
         return not self.violations
 
 
+SHAPES_FILE = "kgraph-shapes.ttl"
+SHAPE_CLASSES = (SH.NodeShape, SH.PropertyShape)
+
+
 def shapes_graph() -> Graph:
+    """Every ``shapes/*.ttl``; each must parse and declare shapes, and ``kgraph-shapes.ttl`` must be there."""
+    resource_file("shapes", SHAPES_FILE)
     graph = Graph()
     for path in sorted(resource_dir("shapes").glob("*.ttl")):
-        graph.parse(path, format="turtle")
+        shapes = parse_turtle_resource(path)
+        if not any(any(shapes.subjects(RDF.type, cls)) for cls in SHAPE_CLASSES):
+            raise ResourceError(
+                "no SHACL shapes in this file: expected sh:NodeShape or sh:PropertyShape declarations "
+                "(validating without them would pass any data)",
+                Location(path),
+            )
+        graph += shapes
     return graph
 
 
@@ -76,12 +93,13 @@ def validate_graph(data: Graph, locate: Callable[[URIRef], Location | None] = la
     """
     from pyshacl import validate as shacl_validate  # heavy import; queries and exports never need it
 
+    shapes = shapes_graph()
     combined = Graph()
     combined += data
-    combined.parse(ontology_file(), format="turtle")
+    combined += parse_turtle_resource(ontology_file())
     _conforms, results, _text = shacl_validate(
         combined,
-        shacl_graph=shapes_graph(),
+        shacl_graph=shapes,
         inference="none",
         advanced=True,
         allow_warnings=True,

@@ -23,12 +23,16 @@ from ..namespaces import GEO, KG, KGR, OA, WD, claim_iri, geonames_iri
 from ..yamlfile import line_of
 from .quotes import TextLibrary
 from .registry import AGENTS, Registry
+from .values import figure_number, known_keys, language, number, slug, text, unit_fits_measure, word
 from .vocab import MEASURES, PRECISIONS, QUALIFIERS, ROLES, STANCES, UNITS
 
 CLAIM_KEYS_OPTIONAL = frozenset(
     {"quote", "at", "record", "stance", "in", "claimed", "corrects", "evidence", "note", "confidence"}
 )
-LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+FIGURE_KEYS = frozenset({"measure", "of", "value", "qualifier", "unit", "low", "best", "high", "part_of", "subset_of"})
+NAME_KEYS = frozenset({"text", "lang", "used_by", "kind"})
+POINT_KEYS = frozenset({"lat", "lon", "precision", "source"})
+PARTICIPANT_KEYS = frozenset({"who", "role"})
 
 
 @dataclass
@@ -169,18 +173,19 @@ class ClaimCompiler:
         elif "record" in claim:
             # A dataset's row or record: the locator is the evidence, there is no text to quote.
             g.add((node, KG.carriedBy, ctx.carrier))
-            g.add((node, KG.recordId, Literal(str(claim["record"]))))
+            g.add((node, KG.recordId, Literal(text(claim["record"], "the record", ctx.at(claim, "record")))))
         elif "evidence" in claim:
             # A curator's own finding: carried by the card itself, with the evidence in words.
             g.add((node, KG.carriedBy, ctx.curation_record))
-            g.add((node, KG.evidenceNote, Literal(str(claim["evidence"]), lang="en")))
+            evidence = text(claim["evidence"], "the evidence", ctx.at(claim, "evidence"))
+            g.add((node, KG.evidenceNote, Literal(evidence, lang="en")))
         else:
             # No evidence: carried by the source but unanchored; the shapes report it.
             g.add((node, KG.carriedBy, ctx.carrier))
 
     def _qualifiers(self, ctx: CardContext, claim_id: str, claim: Mapping[str, Any], node: URIRef) -> None:
         g = ctx.graph
-        g.add((node, KG.stance, _choose(claim.get("stance", "asserted"), STANCES, "stance", ctx.at(claim, "stance"))))
+        g.add((node, KG.stance, word(claim.get("stance", "asserted"), STANCES, "stance", ctx.at(claim, "stance"))))
         if "in" in claim:
             event = self.registry.resolve(claim["in"], ("event",), ctx.at(claim, "in")).iri
             g.add((node, KG.madeIn, event))
@@ -188,7 +193,7 @@ class ClaimCompiler:
             span = self._time_span(ctx, claim_id, "/claimed", claim["claimed"], ctx.at(claim, "claimed"))
             g.add((node, KG.claimedAt, span))
         if "corrects" in claim:
-            target = claim["corrects"]
+            target = slug(claim["corrects"], "the ID of the claim corrected", ctx.at(claim, "corrects"))
             if target not in ctx.claim_lines:
                 raise CardError(
                     f"'corrects' names {target!r}, which is no claim of this card", ctx.at(claim, "corrects")
@@ -196,11 +201,11 @@ class ClaimCompiler:
             g.add((node, KG.corrects, claim_iri(ctx.card_id, str(target))))
         if "confidence" in claim:
             value = claim["confidence"]
-            if not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
                 raise CardError(f"expected a confidence from 0 to 1, got {value!r}", ctx.at(claim, "confidence"))
             g.add((node, KG.confidence, Literal(Decimal(str(value)), datatype=XSD.decimal)))
         if "note" in claim:
-            g.add((node, RDFS.comment, Literal(str(claim["note"]), lang="en")))
+            g.add((node, RDFS.comment, Literal(text(claim["note"], "the note", ctx.at(claim, "note")), lang="en")))
 
     # -- statements -----------------------------------------------------------------------------
 
@@ -216,7 +221,8 @@ class ClaimCompiler:
     def _same_event_as(self, ctx: CardContext, claim_id: str, value: Any, where: Location) -> Statement:
         """An event of a card, or one that only an import holds (``kgr:event/ucdp-ged-155395``)."""
         if isinstance(value, str) and value.startswith("kgr:event/"):
-            return Statement(KG.sameEventAs, KGR[value.removeprefix("kgr:")])
+            local = slug(value.removeprefix("kgr:event/"), "an event ID after kgr:event/", where)
+            return Statement(KG.sameEventAs, KGR[f"event/{local}"])
         return Statement(KG.sameEventAs, self.registry.resolve(value, ("event",), where).iri)
 
     def _when(self, ctx: CardContext, claim_id: str, value: Any, where: Location) -> Statement:
@@ -227,6 +233,8 @@ class ClaimCompiler:
             span: TimeSpan = parse_date_spec(value)
         except DateSyntaxError as error:
             raise CardError(str(error), where) from error
+        except (ValueError, OverflowError) as error:  # a calendar the date library cannot hold (year -500)
+            raise CardError(f"expected a date from year 1 to 9999, got {value!r} ({error})", where) from error
         node = ctx.node("time", claim_id, suffix)
         g = ctx.graph
         g.add((node, RDF.type, KG.TimeSpan))
@@ -248,7 +256,8 @@ class ClaimCompiler:
     def _participant(self, ctx: CardContext, claim_id: str, value: Any, where: Location) -> Statement:
         if not isinstance(value, Mapping) or "who" not in value or "role" not in value:
             raise CardError("expected participant: {who: ID, role: ROLE}", where)
-        role = _choose(value["role"], ROLES, "role", where)
+        known_keys(value, PARTICIPANT_KEYS, "a participant", lambda _key: where)
+        role = word(value["role"], ROLES, "role", where)
         who = self.registry.resolve(value["who"], AGENTS, where).iri
         node = ctx.node("participation", claim_id)
         ctx.graph.add((node, RDF.type, KG.Participation))
@@ -260,15 +269,11 @@ class ClaimCompiler:
     def _figure(self, ctx: CardContext, claim_id: str, value: Any, where: Location) -> Statement:
         if not isinstance(value, Mapping):
             raise CardError("expected figure: {measure, value, qualifier, ...}", where)
-        allowed = {"measure", "of", "value", "qualifier", "unit", "low", "best", "high", "part_of", "subset_of"}
-        extra = set(value) - allowed
-        if extra:
-            raise CardError(
-                f"unknown figure key {sorted(extra)[0]!r}; expected one of: {', '.join(sorted(allowed))}", where
-            )
-        measure = _choose(value.get("measure"), MEASURES, "measure", where)
-        qualifier = _choose(value.get("qualifier", "exact"), QUALIFIERS, "qualifier", where)
-        unit = _choose(value.get("unit", "persons"), UNITS, "unit", where)
+        known_keys(value, FIGURE_KEYS, "a figure", lambda _key: where)
+        measure = word(value.get("measure"), MEASURES, "measure", where)
+        qualifier = word(value.get("qualifier", "exact"), QUALIFIERS, "qualifier", where)
+        unit = word(value.get("unit", "persons"), UNITS, "unit", where)
+        unit_fits_measure(value["measure"], value.get("unit", "persons"), where)
         node = ctx.node("figure", claim_id)
         g = ctx.graph
         g.add((node, RDF.type, KG.Figure))
@@ -279,13 +284,14 @@ class ClaimCompiler:
             raise CardError("a figure needs a value or low / best / high", where)
         for key, predicate in (("value", KG.value), ("low", KG.low), ("best", KG.best), ("high", KG.high)):
             if key in value:
-                g.add((node, predicate, _number(value[key], key, where)))
+                number_of = figure_number(value[key], key, value["measure"], value.get("unit", "persons"), where)
+                g.add((node, predicate, number_of))
         if "of" in value:
             g.add((node, KG.counts, self.registry.resolve(value["of"], ("group",), where).iri))
         for key, predicate in (("part_of", KG.partOfFigure), ("subset_of", KG.subsetOfFigure)):
             if key in value:
                 other = value[key]
-                if other not in ctx.figure_claims:
+                if not isinstance(other, str) or other not in ctx.figure_claims:
                     raise CardError(f"figure {key} names {other!r}, which is no figure claim of this card", where)
                 g.add((node, predicate, ctx.node("figure", str(other))))
         ctx.locations[node] = where
@@ -294,18 +300,19 @@ class ClaimCompiler:
     def _name(self, ctx: CardContext, claim_id: str, value: Any, where: Location) -> Statement:
         if not isinstance(value, Mapping) or "text" not in value or "lang" not in value:
             raise CardError("expected name: {text: ..., lang: az, used_by: [ID, ...]}", where)
-        lang = str(value["lang"])
-        if not LANGUAGE_TAG.match(lang):
-            raise CardError(f"expected a language tag such as en, az, hy, ru; got {lang!r}", where)
+        known_keys(value, NAME_KEYS, "a name", lambda _key: where)
+        lang = language(value["lang"], where)
         node = ctx.node("name", claim_id)
         g = ctx.graph
         g.add((node, RDF.type, KG.Name))
-        g.add((node, KG.text, Literal(str(value["text"]), lang=lang)))
+        g.add((node, KG.text, Literal(text(value["text"], "the name's text", where), lang=lang)))
         used_by = value.get("used_by", [])
+        if not isinstance(used_by, (str, list)):
+            raise CardError(f"expected used_by as an ID or a list of IDs, got {used_by!r}", where)
         for user in [used_by] if isinstance(used_by, str) else used_by:
             g.add((node, KG.usedBy, self.registry.resolve(user, AGENTS, where).iri))
         if "kind" in value:
-            g.add((node, KG.nameKind, Literal(str(value["kind"]))))
+            g.add((node, KG.nameKind, Literal(text(value["kind"], "the name's kind", where))))
         ctx.locations[node] = where
         return Statement(KG.hasName, node)
 
@@ -317,17 +324,18 @@ class ClaimCompiler:
     def _point(self, ctx: CardContext, claim_id: str, value: Any, where: Location) -> Statement:
         if not isinstance(value, Mapping) or "lat" not in value or "lon" not in value:
             raise CardError("expected point: {lat: .., lon: .., precision: .., source: ..}", where)
-        lat, lon = _number(value["lat"], "lat", where), _number(value["lon"], "lon", where)
+        known_keys(value, POINT_KEYS, "a point", lambda _key: where)
+        lat, lon = number(value["lat"], "lat", where), number(value["lon"], "lon", where)
         if not (-90 <= float(lat) <= 90 and -180 <= float(lon) <= 180):
             raise CardError(f"coordinates out of range: lat {lat}, lon {lon}", where)
-        precision = _choose(value.get("precision", "exact"), PRECISIONS, "precision", where)
+        precision = word(value.get("precision", "exact"), PRECISIONS, "precision", where)
         node = ctx.node("geometry", claim_id)
         g = ctx.graph
         g.add((node, RDF.type, GEO.Geometry))
         g.add((node, GEO.asWKT, Literal(f"POINT({lon} {lat})", datatype=GEO.wktLiteral)))
         g.add((node, KG.spatialPrecision, precision))
         if "source" in value:
-            g.add((node, KG.coordinateSource, Literal(str(value["source"]))))
+            g.add((node, KG.coordinateSource, Literal(text(value["source"], "the point's source", where))))
         ctx.locations[node] = where
         return Statement(KG.hasGeometry, node)
 
@@ -340,19 +348,3 @@ class ClaimCompiler:
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             raise CardError(f"expected a GeoNames ID (a whole number), got {value!r}", where)
         return Statement(SKOS.exactMatch, geonames_iri(value))
-
-
-def _choose(word: Any, table: Mapping[str, URIRef], what: str, where: Location) -> URIRef:
-    """A card word from a closed list; the error lists the words that are allowed."""
-    if word not in table:
-        raise CardError(f"expected a {what} ({', '.join(table)}), got {word!r}", where)
-    return table[word]
-
-
-def _number(value: Any, key: str, where: Location) -> Literal:
-    """Figures stay typed numbers: aggregates over mixed types differ between engines."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise CardError(f"expected {key} as a number, got {value!r}", where)
-    if isinstance(value, int):
-        return Literal(value, datatype=XSD.integer)
-    return Literal(Decimal(str(value)), datatype=XSD.decimal)

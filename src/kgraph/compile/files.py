@@ -8,24 +8,24 @@ was.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+from rdflib.namespace import RDF, RDFS
 
 from ..errors import CardError, Location
 from ..model import OntologyIndex, load_ontology
-from ..namespaces import KG, KGR, SCHEMA, graph_iri
+from ..namespaces import KG, KGR, graph_iri
 from ..yamlfile import YamlMap, line_of, load_yaml
+from .carriers import Carrier, add_text, check_card_keys, check_reference_keys, describe_dataset, describe_source
 from .claims import CardContext, ClaimCompiler
 from .imports import IMPORT_FORMATS, add_imports, import_graph_iri
 from .quotes import QuoteReport, TextLibrary, text_search_path
 from .registry import AGENTS, SECTION_KINDS, Registry
-from .vocab import SOURCE_KINDS, TEXTUAL_SOURCE_KINDS
+from .values import date_literal, graph_id, slug, text
 
 # Keys of an entity entry that state facts; each becomes a curatorial claim with the entry's evidence.
 ENTITY_FACT_KEYS = ("located_in", "near", "point", "wikidata", "geonames")
@@ -74,17 +74,11 @@ class DataCompiler:
         document = load_yaml(path)
         parsed = _ParsedFile(path, document, is_card)
         if is_card:
+            source = check_card_keys(path, document)
             parsed.graph_id = self._register_graph_id(document.get("card"), Location(path, line_of(document, "card")))
-            source = document.get("source")
-            if not isinstance(source, Mapping):
-                raise CardError(
-                    "expected a 'source:' mapping describing the carrier", Location(path, line_of(document))
-                )
             self.registry.define(source.get("id"), "source", Location(path, line_of(source, "id")))
         else:
-            dataset = document.get("dataset")
-            if not isinstance(dataset, Mapping):
-                raise CardError("expected a 'dataset:' mapping (id, title, maintainer)", Location(path, 1))
+            dataset = check_reference_keys(path, document)
             parsed.graph_id = self._register_graph_id(dataset.get("id"), Location(path, line_of(dataset, "id")))
             self.registry.define(dataset.get("id"), "source", Location(path, line_of(dataset, "id")))
         for section, kind in SECTION_KINDS.items():
@@ -99,13 +93,12 @@ class DataCompiler:
                 parsed.entities.append((kind, entry))
         self._files.append(parsed)
 
-    def _register_graph_id(self, graph_id: object, where: Location) -> str:
-        if not isinstance(graph_id, str) or not graph_id:
-            raise CardError("expected the card's (or dataset's) ID", where)
-        if graph_id in self._graph_ids:
-            raise CardError(f"duplicate card ID {graph_id!r}: already used at {self._graph_ids[graph_id]}", where)
-        self._graph_ids[graph_id] = where
-        return graph_id
+    def _register_graph_id(self, value: object, where: Location) -> str:
+        checked = graph_id(value, where)
+        if checked in self._graph_ids:
+            raise CardError(f"duplicate card ID {checked!r}: already used at {self._graph_ids[checked]}", where)
+        self._graph_ids[checked] = where
+        return checked
 
     # -- pass 2 -----------------------------------------------------------------------------
 
@@ -114,96 +107,22 @@ class DataCompiler:
             graph_node = graph_iri(parsed.graph_id)
             graph = self.dataset.graph(graph_node)
             self.graph_files[graph_node] = parsed.path
-            ctx = self._card_context(parsed, graph) if parsed.is_card else self._reference_context(parsed, graph)
+            ctx = self._context(parsed, graph)
             self._describe_graph(parsed, graph, ctx)
             self._compile_entities(parsed, ctx)
             if parsed.is_card:
                 self._compile_claims(parsed, ctx)
         return CompiledData(self.dataset, self.locations, self.graph_files, self.texts.report)
 
-    def _context(self, parsed: _ParsedFile, graph: Graph, carrier: URIRef, **kwargs: Any) -> CardContext:
-        return CardContext(
-            card_id=parsed.graph_id,
-            file=parsed.path,
-            graph=graph,
-            carrier=carrier,
-            curation_record=carrier if not parsed.is_card else KGR[f"record/{parsed.graph_id}"],
-            locations=self.locations,
-            **kwargs,
-        )
-
-    def _card_context(self, parsed: _ParsedFile, graph: Graph) -> CardContext:
+    def _context(self, parsed: _ParsedFile, graph: Graph) -> CardContext:
         doc, path = parsed.document, parsed.path
-        source = doc["source"]
-        kind = source.get("kind", "news-article")
-        if kind not in SOURCE_KINDS:
-            raise CardError(
-                f"expected source kind ({', '.join(SOURCE_KINDS)}), got {kind!r}",
-                Location(path, line_of(source, "kind")),
-            )
-        carrier = self.registry.resolve(source["id"], ("source",), Location(path, line_of(source, "id"))).iri
-        text_spec = source.get("text") or {}
-        text_file = text_spec.get("file") if isinstance(text_spec, Mapping) else None
-        text = None
-        if text_file:
-            text = self.texts.text_for(str(text_file), text_spec.get("sha256"), Location(path, line_of(source, "text")))
-        language = str(source.get("language", "en"))
-        g = graph
-        g.add((carrier, RDF.type, SOURCE_KINDS[kind]))
-        if kind in TEXTUAL_SOURCE_KINDS:
-            g.add((carrier, RDF.type, KG.TextualSource))
-        _add_text(g, carrier, DCTERMS.title, source.get("title"), language)
-        if "published" in source:
-            g.add(
-                (
-                    carrier,
-                    KG.publishedOn,
-                    _date_literal(source["published"], Location(path, line_of(source, "published"))),
-                )
-            )
-        if "publisher" in source:
-            publisher = self.registry.resolve(
-                source["publisher"], ("org",), Location(path, line_of(source, "publisher"))
-            )
-            g.add((carrier, KG.publisher, publisher.iri))
-        if "publisher_verified" in source:
-            g.add((carrier, KG.publisherVerified, Literal(bool(source["publisher_verified"]))))
-        if "url" in source:
-            g.add((carrier, SCHEMA.url, URIRef(str(source["url"]))))
-        g.add((carrier, DCTERMS.language, Literal(language)))
-        if text_file:
-            g.add((carrier, KG.textFile, Literal(str(text_file))))
-            if text_spec.get("sha256"):
-                g.add((carrier, KG.textSha256, Literal(str(text_spec["sha256"]))))
-        _add_text(g, carrier, RDFS.comment, source.get("note"), "en")
-        self.locations[carrier] = Location(path, line_of(source, "id"))
-        return self._context(
-            parsed,
-            graph,
-            carrier,
-            language=language,
-            source_id=str(source["id"]),
-            text=text,
-            text_file=str(text_file) if text_file else None,
-        )
-
-    def _reference_context(self, parsed: _ParsedFile, graph: Graph) -> CardContext:
-        dataset, path = parsed.document["dataset"], parsed.path
-        carrier = self.registry.resolve(dataset["id"], ("source",), Location(path, line_of(dataset, "id"))).iri
-        graph.add((carrier, RDF.type, KG.Dataset))
-        _add_text(graph, carrier, DCTERMS.title, dataset.get("title"), "en")
-        _add_text(graph, carrier, RDFS.comment, dataset.get("note"), "en")
-        if "version" in dataset:
-            graph.add((carrier, SCHEMA.version, Literal(str(dataset["version"]))))
-        if "maintainer" in dataset:
-            maintainer = self.registry.resolve(
-                dataset["maintainer"], AGENTS, Location(path, line_of(dataset, "maintainer"))
-            )
-            graph.add((carrier, KG.maintainer, maintainer.iri))
-        self.locations[carrier] = Location(path, line_of(dataset, "id"))
-        return self._context(
-            parsed, graph, carrier, language="en", source_id=str(dataset["id"]), text=None, text_file=None
-        )
+        if parsed.is_card:
+            carrier = describe_source(graph, doc["source"], path, self.registry, self.texts)
+            self.locations[carrier.iri] = Location(path, line_of(doc["source"], "id"))
+        else:
+            carrier = describe_dataset(graph, doc["dataset"], path, self.registry)
+            self.locations[carrier.iri] = Location(path, line_of(doc["dataset"], "id"))
+        return _card_context(parsed, graph, carrier, self.locations)
 
     def _describe_graph(self, parsed: _ParsedFile, graph: Graph, ctx: CardContext) -> None:
         """The graph describes itself, so an export of one graph still says where it came from."""
@@ -223,7 +142,7 @@ class DataCompiler:
         graph.add((node, KG.curator, curator.iri))
         ctx.curator = str(curator_value)
         if parsed.is_card and "curated" in doc:
-            graph.add((node, KG.curatedOn, _date_literal(doc["curated"], Location(path, line_of(doc, "curated")))))
+            graph.add((node, KG.curatedOn, date_literal(doc["curated"], Location(path, line_of(doc, "curated")))))
         record = ctx.curation_record
         if record == ctx.carrier:  # a dataset carries its maintainer's claims itself
             return
@@ -244,19 +163,23 @@ class DataCompiler:
                     Location(parsed.path, line_of(entry, key)),
                 )
             type_name = entry.get("type", DEFAULT_TYPES.get(kind))
-            cls = self.ontology.class_for(str(type_name), kind) if type_name else None
+            cls = self.ontology.class_for(type_name, kind) if isinstance(type_name, str) and type_name else None
             if cls is None:
                 raise CardError(
                     f"expected a {kind} type from the ontology "
                     f"({', '.join(self.ontology.classes_of(kind))}), got {type_name!r}",
                     Location(parsed.path, line_of(entry, "type" if "type" in entry else "id")),
                 )
-            if not entry.get("label"):
+            if entry.get("label") is None or entry.get("label") == "":
                 raise CardError(f"{kind} {entity.slug!r} needs a label (its neutral English name)", where)
+            label = text(
+                entry["label"], f"the label of {kind} {entity.slug!r}", Location(parsed.path, line_of(entry, "label"))
+            )
             g = ctx.graph
             g.add((entity.iri, RDF.type, cls))
-            g.add((entity.iri, RDFS.label, Literal(str(entry["label"]), lang="en")))
-            _add_text(g, entity.iri, RDFS.comment, entry.get("note"), "en")
+            g.add((entity.iri, RDFS.label, Literal(label, lang="en")))
+            note_at = Location(parsed.path, line_of(entry, "note"))
+            add_text(g, entity.iri, RDFS.comment, entry.get("note"), "en", f"the note of {entity.slug!r}", note_at)
             self.locations[entity.iri] = where
             for claim in self._entity_fact_claims(entity.slug, entry, parsed, ctx):
                 ctx.claim_lines[claim["id"]] = Location(parsed.path, line_of(claim, "id"))
@@ -272,6 +195,10 @@ class DataCompiler:
             if key in entry
         ]
         names = entry.get("names") or []
+        if not isinstance(names, list):
+            raise CardError(
+                "expected 'names:' as a list of {text: ..., lang: ..}", Location(parsed.path, line_of(entry, "names"))
+            )
         for index, name in enumerate(names):
             facts.append(("name", f"{slug}-name-{index + 1}", name, line_of(names, index)))
         if facts and not entry.get("evidence"):
@@ -295,9 +222,7 @@ class DataCompiler:
             where = Location(parsed.path, line_of(claims, index))
             if not isinstance(claim, Mapping) or "id" not in claim:
                 raise CardError("expected each claim to be a mapping with an 'id'", where)
-            claim_id = claim["id"]
-            if not isinstance(claim_id, str) or not claim_id:
-                raise CardError(f"expected a claim ID, got {claim_id!r}", where)
+            claim_id = slug(claim["id"], "a claim ID", Location(parsed.path, line_of(claim, "id")))
             if claim_id in ctx.claim_lines:
                 raise CardError(
                     f"duplicate claim ID {claim_id!r}: already used at {ctx.claim_lines[claim_id]}",
@@ -307,7 +232,9 @@ class DataCompiler:
             if "figure" in claim:
                 ctx.figure_claims.add(claim_id)
             if "corrects" in claim:
-                ctx.deprecated.add(str(claim["corrects"]))
+                ctx.deprecated.add(
+                    slug(claim["corrects"], "the ID of the claim corrected", _at(parsed, claim, "corrects"))
+                )
         for claim in claims:
             self.claims.compile(ctx, claim)
 
@@ -321,18 +248,25 @@ class _LocatedDict(YamlMap):
         self.key_lines = dict.fromkeys(values, self.line)
 
 
-def _add_text(graph: Graph, node: URIRef, predicate: URIRef, value: object, lang: str) -> None:
-    if value:
-        graph.add((node, predicate, Literal(" ".join(str(value).split()), lang=lang)))
+def _card_context(
+    parsed: _ParsedFile, graph: Graph, carrier: Carrier, locations: dict[URIRef, Location]
+) -> CardContext:
+    return CardContext(
+        card_id=parsed.graph_id,
+        file=parsed.path,
+        graph=graph,
+        carrier=carrier.iri,
+        curation_record=carrier.iri if not parsed.is_card else KGR[f"record/{parsed.graph_id}"],
+        locations=locations,
+        language=carrier.language,
+        source_id=carrier.source_id,
+        text=carrier.text,
+        text_file=carrier.text_file,
+    )
 
 
-def _date_literal(value: object, where: Location) -> Literal:
-    if isinstance(value, dt.date):
-        return Literal(value, datatype=XSD.date)
-    try:
-        return Literal(dt.date.fromisoformat(str(value)), datatype=XSD.date)
-    except ValueError as error:
-        raise CardError(f"expected an ISO date (YYYY-MM-DD), got {value!r}", where) from error
+def _at(parsed: _ParsedFile, mapping: Mapping[str, Any], key: str) -> Location:
+    return Location(parsed.path, line_of(mapping, key))
 
 
 def _relative(path: Path, data_dir: Path) -> str:
@@ -381,6 +315,6 @@ def compile_data(
     # A new import of a file with the same name replaces the earlier one.
     replaced = {import_graph_iri(path).value for path in extra_imports}
     imports = [path for path in imports if import_graph_iri(path).value not in replaced] + list(extra_imports)
-    for graph, path in add_imports(compiled.dataset, imports).items():
+    for graph, path in add_imports(compiled.dataset, imports, texts=texts, locations=compiled.locations).items():
         compiled.graph_files[URIRef(graph)] = path
     return compiled

@@ -3,18 +3,30 @@
 Whatever graphs the file names, its content lands in ``kgr:graph/import/<file
 stem>``: the file is one source, and replacing or removing it is one graph
 operation. Claims inside keep their own carriers, so provenance survives.
+
+An import is anybody's file: before it joins the dataset ``import_guard``
+checks that it forges nothing (no statements in another card's namespace, no
+axioms about ``kg:`` terms, no ``kg:offsetsVerified``, evidence of its own),
+and ``import_quotes`` checks its quotes against the texts. A refusal names the
+file, the line of the statement where the format has lines, and what was
+expected.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset
+from rdflib import Dataset, URIRef
 
 from ..errors import CardError, Location
 from ..namespaces import KGR
+from .import_guard import CompiledFacts, ImportFile, check_import
+from .import_lines import statement_line
+from .import_quotes import mark_quotes
+from .quotes import TextLibrary
 
 IMPORT_FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -46,15 +58,56 @@ def read_import(path: Path) -> list[ox.Quad]:
     return [ox.Quad(item.subject, item.predicate, item.object, graph) for item in parsed]
 
 
-def add_imports(dataset: Dataset, paths: list[Path]) -> dict[str, Path]:
-    """Parse each file into ``dataset``; returns the graph IRI of each file."""
+def add_imports(
+    dataset: Dataset,
+    paths: list[Path],
+    texts: TextLibrary | None = None,
+    locations: dict[URIRef, Location] | None = None,
+) -> dict[str, Path]:
+    """Parse, check and add each file to ``dataset``; returns the graph IRI of each file.
+
+    ``dataset`` holds the compiled cards and reference files, which the imports
+    may not change; ``texts`` are the texts to check the imports' quotes
+    against (without it every quote of an import is marked unverified);
+    ``locations``, the compiler's map from node to file, gets each import's
+    own nodes, so that a shape's finding about one names the import.
+    Nothing is added unless every file passes.
+    """
+    if not paths:
+        return {}
+    known = CompiledFacts.of(dataset)
+    files: list[ImportFile] = []
     graphs: dict[str, Path] = {}
     for path in paths:
         quads = read_import(path)
-        graph = import_graph_iri(path).value
-        if graph in graphs:
-            raise CardError(f"two imports map to the same graph {graph} (also {graphs[graph]})", Location(path))
-        graphs[graph] = path
-        if quads:
-            dataset.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS), format="nquads")
+        graph = import_graph_iri(path)
+        if graph.value in graphs:
+            raise CardError(
+                f"two imports map to the same graph {graph.value} (also {graphs[graph.value]})", Location(path)
+            )
+        graphs[graph.value] = path
+        files.append(ImportFile(path, graph, quads))
+    for item in files:
+        locate = _locator(item.path)
+        refusal = check_import(item, known, files)
+        if refusal is not None:
+            raise CardError(refusal.message, locate(refusal.triple))
+        item.quads.extend(mark_quotes(item, known, texts, locate))
+    for item in files:
+        if locations is not None:
+            for subject in item.subjects:
+                if isinstance(subject, ox.NamedNode):
+                    locations.setdefault(URIRef(subject.value), Location(item.path))
+        if item.quads:
+            dataset.parse(data=ox.serialize(item.quads, format=ox.RdfFormat.N_QUADS), format="nquads")
     return graphs
+
+
+def _locator(path: Path) -> Callable[[ox.Triple], Location]:
+    """Where a statement of ``path`` is, for a message: the file and, where the format has lines, its line."""
+    rdf_format = IMPORT_FORMATS[path.suffix.lower()]
+
+    def locate(triple: ox.Triple) -> Location:
+        return Location(path, statement_line(path, rdf_format, triple))
+
+    return locate

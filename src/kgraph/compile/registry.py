@@ -12,6 +12,7 @@ from rdflib import URIRef
 
 from ..errors import CardError, Location
 from ..namespaces import entity_iri
+from .values import slug as checked_slug
 
 # The YAML section an entity comes from decides its kind and the IRI path.
 SECTION_KINDS: dict[str, str] = {
@@ -36,8 +37,7 @@ class Registry:
         self._entities: dict[str, Entity] = {}
 
     def define(self, slug: object, kind: str, location: Location) -> Entity:
-        if not isinstance(slug, str) or not _is_slug(slug):
-            raise CardError(f"expected an ID of lower-case letters, digits and hyphens, got {slug!r}", location)
+        slug = checked_slug(slug, "an ID", location)
         if slug in self._entities:
             first = self._entities[slug].location
             raise CardError(f"duplicate ID {slug!r}: already defined at {first}", location)
@@ -63,7 +63,3 @@ class Registry:
 
 ANY_ENTITY = ("event", "place", "group", "org", "person", "source")
 AGENTS = ("org", "person", "group")
-
-
-def _is_slug(text: str) -> bool:
-    return bool(text) and text[0].isalnum() and all(c.isdigit() or c == "-" or ("a" <= c <= "z") for c in text)

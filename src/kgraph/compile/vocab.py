@@ -42,6 +42,13 @@ UNITS: dict[str, URIRef] = {
     "years": KG.YearsUnit,
 }
 
+# Units of things, counted in whole numbers (the ontology: "a count of people", "a count of graves", ...).
+COUNT_UNITS = frozenset({"persons", "bodies", "families", "graves", "regions"})
+# Units of time, where a source may well say "1.5 hours".
+DURATION_UNITS = frozenset({"hours", "days", "years"})
+# Measures whose units are not counts; every other measure counts things.
+MEASURE_UNITS: dict[str, frozenset[str]] = {"duration": DURATION_UNITS}
+
 ROLES: dict[str, URIRef] = {
     "perpetrator": KG.Perpetrator,
     "victim": KG.Victim,

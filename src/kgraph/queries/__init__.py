@@ -1,6 +1,7 @@
 """Stored and ad-hoc SPARQL queries with typed, engine-bound parameters."""
 
-from .catalog import QueryError, QueryText, StoredQuery, load_catalog
+from .catalog import QueryText, StoredQuery, load_catalog
+from .errors import QueryError, QueryTimeout
 from .params import Parameter, ParameterError
 from .results import QueryResult, to_python
 
@@ -10,6 +11,7 @@ __all__ = [
     "QueryError",
     "QueryResult",
     "QueryText",
+    "QueryTimeout",
     "StoredQuery",
     "load_catalog",
     "to_python",

@@ -15,36 +15,40 @@ from typing import Any
 
 from pyparsing import ParseException
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.term import Variable
+from rdflib.term import URIRef, Variable
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from ..errors import KgraphError, Location
+from ..errors import Location
 from ..resources import resource_dir
+from .errors import QueryError
 from .params import Parameter, ParameterError
+from .syntax import syntax_error
 
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 
 
-class QueryError(KgraphError):
-    """A query cannot be read, parsed or run."""
-
-
 @dataclass(frozen=True)
 class QueryText:
-    """A parsed query: its form and the parameters it declares."""
+    """A parsed query: its form, the parameters it declares, and the endpoints its ``SERVICE`` calls name.
+
+    ``services`` holds each ``SERVICE`` target as rdflib's parser read it (an
+    IRI, or a variable); :mod:`.guard` checks them before anything runs.
+    """
 
     text: str
     form: str
     parameters: tuple[Parameter, ...]
     projection: tuple[str, ...]
+    origin: str = "<query>"
+    services: tuple[URIRef | Variable, ...] = ()
 
     @classmethod
     def parse(cls, text: str, origin: str = "<query>") -> QueryText:
         try:
             prepared = prepareQuery(text)
         except (ParseException, Exception) as error:  # rdflib raises several kinds for bad SPARQL
-            raise QueryError(f"{origin}: not a SPARQL query: {error}") from error
+            raise syntax_error(text, origin, error) from error
         algebra = prepared.algebra
         form = FORMS.get(algebra.name)
         if form is None:
@@ -57,7 +61,10 @@ class QueryText:
             missing = [p.variable for p in parameters if p.variable not in projection]
             if missing:
                 raise QueryError(f"{origin}: parameters must be in the SELECT clause: ?{', ?'.join(missing)}")
-        return cls(text=text, form=form, parameters=parameters, projection=projection)
+        services = tuple(
+            node.term for node in algebra_nodes(algebra) if getattr(node, "name", None) == "ServiceGraphPattern"
+        )
+        return cls(text, form, parameters, projection, origin=origin, services=services)
 
     def bind(self, values: dict[str, Any], defaults: dict[str, Any] | None = None) -> dict[str, Any]:
         """Parameter values as RDF terms by variable; unknown names and missing required ones are errors."""
@@ -90,7 +97,7 @@ class StoredQuery:
 
     @classmethod
     def load(cls, path: Path) -> StoredQuery:
-        text = path.read_text(encoding="utf-8")
+        text = read_query_file(path)
         header = _header(text, path)
         defaults: dict[str, Any] = {}
         for entry in header.get("defaults") or []:
@@ -105,6 +112,21 @@ class StoredQuery:
             tags=tuple(str(t) for t in header.get("tags") or ()),
             defaults=defaults,
         )
+
+
+def read_query_file(path: Path) -> str:
+    """The text of a ``.rq`` file; a missing, unreadable or non-UTF-8 file is a QueryError naming it."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise QueryError(
+            "no such query file (expected a stored query name, a .rq file, or - for standard input)", Location(path)
+        ) from error
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise QueryError(f"not UTF-8 text (byte {error.start})", Location(path, line)) from error
+    except OSError as error:
+        raise QueryError(f"cannot read the query file: {error.strerror or error}", Location(path)) from error
 
 
 def _header(text: str, path: Path) -> dict[str, Any]:

@@ -26,12 +26,11 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 
-from .catalog import QueryError
+from .errors import QueryError
+from .lexer import VARIABLE_CHARS, line_end, looks_like_iri, skip, string_end
 
 _WORD_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_NOT_IN_IRIS = '<"{}|^`\\'
-_VARIABLE_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
 
 
 def substitute_parameters(text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
@@ -47,15 +46,15 @@ def substitute_parameters(text: str, bindings: Mapping[ox.Variable, ox.NamedNode
     depth = 0  # parentheses in the SELECT clause: a bare ?var is a column, inside ( ) it is a value
     index = 0
     while index < len(text):
-        skipped = _skip(text, index)
+        skipped = skip(text, index)
         if skipped > index:
             pieces.append(text[index:skipped])
             index = skipped
             continue
         char = text[index]
-        if char in "?$" and index + 1 < len(text) and text[index + 1] in _VARIABLE_CHARS:
+        if char in "?$" and index + 1 < len(text) and text[index + 1] in VARIABLE_CHARS:
             end = index + 1
-            while end < len(text) and text[end] in _VARIABLE_CHARS:
+            while end < len(text) and text[end] in VARIABLE_CHARS:
                 end += 1
             name = text[index + 1 : end]
             in_projection = select_start is not None and select_start <= index < group_start
@@ -88,23 +87,11 @@ def _column(term: ox.NamedNode | ox.Literal) -> str:
     return _term(term)
 
 
-def _skip(text: str, index: int) -> int:
-    """The index after a comment, string or IRI starting at ``index``; ``index`` itself if none starts there."""
-    char = text[index]
-    if char == "#":
-        return _line_end(text, index)
-    if char in "\"'":
-        return _string_end(text, index)
-    if char == "<" and _looks_like_iri(text, index):
-        return text.index(">", index) + 1
-    return index
-
-
 def _select_keyword_end(text: str, limit: int) -> int | None:
     """Where a SELECT query's projection starts (after the keyword), or None for the other forms."""
     index = 0
     while index < limit:
-        skipped = _skip(text, index)
+        skipped = skip(text, index)
         if skipped > index:
             index = skipped
             continue
@@ -133,10 +120,10 @@ def where_group_start(text: str) -> int:
     while index < len(text):
         char = text[index]
         if char == "#":
-            index = _line_end(text, index)
+            index = line_end(text, index)
         elif char in "\"'":
-            index = _string_end(text, index)
-        elif char == "<" and _looks_like_iri(text, index):
+            index = string_end(text, index)
+        elif char == "<" and looks_like_iri(text, index):
             index = text.index(">", index) + 1
         elif char == "{":
             if seen_where or not construct:
@@ -155,45 +142,19 @@ def where_group_start(text: str) -> int:
     raise QueryError("the query has no WHERE group to take parameters")
 
 
-def _line_end(text: str, index: int) -> int:
-    end = text.find("\n", index)
-    return len(text) if end < 0 else end + 1
-
-
-def _string_end(text: str, index: int) -> int:
-    quote = text[index]
-    long_quote = text.startswith(quote * 3, index)
-    delimiter = quote * 3 if long_quote else quote
-    position = index + len(delimiter)
-    while position < len(text):
-        if text[position] == "\\":
-            position += 2
-        elif text.startswith(delimiter, position):
-            return position + len(delimiter)
-        else:
-            position += 1
-    raise QueryError("the query has an unterminated string")
-
-
-def _looks_like_iri(text: str, index: int) -> bool:
-    """``<http://…>`` rather than a less-than sign: nothing an IRI may not hold before the closing ``>``."""
-    end = text.find(">", index)
-    return end > index and not any(c.isspace() or c in _NOT_IN_IRIS for c in text[index + 1 : end])
-
-
 def _group_end(text: str, index: int) -> int:
     """Skip a CONSTRUCT template, whose braces hold triples but no nested groups worth scanning."""
     depth = 0
     while index < len(text):
         char = text[index]
         if char in "\"'":
-            index = _string_end(text, index)
+            index = string_end(text, index)
             continue
-        if char == "<" and _looks_like_iri(text, index):
+        if char == "<" and looks_like_iri(text, index):
             index = text.index(">", index) + 1
             continue
         if char == "#":
-            index = _line_end(text, index)
+            index = line_end(text, index)
             continue
         depth += {"{": 1, "}": -1}.get(char, 0)
         index += 1

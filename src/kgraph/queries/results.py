@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import pyoxigraph as ox
 
-from .catalog import QueryError
+from ..errors import Location
+from .errors import QueryError
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RESULT_FORMATS = {
@@ -19,6 +21,9 @@ RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,
 }
+MAX_ROWS_ENV = "KGRAPH_QUERY_MAX_ROWS"
+DEFAULT_MAX_ROWS = 1_000_000
+"""Rows (or triples) one answer may hold in memory: a runaway join fills gigabytes well inside the time limit."""
 GRAPH_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "ntriples": ox.RdfFormat.N_TRIPLES,
@@ -60,7 +65,7 @@ class QueryResult:
     terms: list[dict[str, Any]] = field(default_factory=list)
     boolean: bool | None = None
     triples: list[ox.Triple] = field(default_factory=list)
-    _rerun: Callable[[], Any] | None = field(default=None, repr=False)
+    _write: Callable[[ox.QueryResultsFormat], bytes] | None = field(default=None, repr=False)
 
     @property
     def rows(self) -> list[dict[str, Any]]:
@@ -77,9 +82,9 @@ class QueryResult:
         if self.form in ("SELECT", "ASK"):
             if format not in RESULT_FORMATS:
                 raise QueryError(f"{self.form} results are written as {', '.join(RESULT_FORMATS)}, not {format!r}")
-            if self._rerun is None:
+            if self._write is None:
                 raise QueryError("this result cannot be serialized again")
-            return self._rerun().serialize(format=RESULT_FORMATS[format])
+            return self._write(RESULT_FORMATS[format])
         if format not in GRAPH_FORMATS:
             raise QueryError(f"{self.form} results are written as {', '.join(GRAPH_FORMATS)}, not {format!r}")
         return ox.serialize(self.triples, format=GRAPH_FORMATS[format]) or b""
@@ -93,11 +98,39 @@ class QueryResult:
         return pd.DataFrame(self.rows, columns=self.variables)
 
 
-def collect(form: str, answer: Any, rerun: Callable[[], Any]) -> QueryResult:
+def max_rows(environ: Mapping[str, str] | None = None) -> int:
+    """The row limit: ``KGRAPH_QUERY_MAX_ROWS`` when set, else a million."""
+    raw = (os.environ if environ is None else environ).get(MAX_ROWS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_ROWS
+    if not raw.isdigit() or int(raw) < 1:
+        raise QueryError(f"{MAX_ROWS_ENV} must be a positive whole number of rows, got {raw!r}")
+    return int(raw)
+
+
+def collect(
+    form: str,
+    answer: Any,
+    write: Callable[[ox.QueryResultsFormat], bytes],
+    *,
+    limit: int = DEFAULT_MAX_ROWS,
+    origin: str = "<query>",
+) -> QueryResult:
+    """The answer read into memory, at most ``limit`` rows or triples; ``write`` serializes it afresh."""
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
-        terms = [{name: solution[name] for name in variables} for solution in answer]
-        return QueryResult("SELECT", variables, terms, _rerun=rerun)
+        terms = [{name: solution[name] for name in variables} for solution in _capped(answer, limit, origin)]
+        return QueryResult("SELECT", variables, terms, _write=write)
     if isinstance(answer, ox.QueryBoolean):
-        return QueryResult("ASK", boolean=bool(answer), _rerun=rerun)
-    return QueryResult(form, triples=list(answer), _rerun=rerun)
+        return QueryResult("ASK", boolean=bool(answer), _write=write)
+    return QueryResult(form, triples=list(_capped(answer, limit, origin)), _write=write)
+
+
+def _capped(items: Any, limit: int, origin: str) -> Iterator[Any]:
+    for count, item in enumerate(items, start=1):
+        if count > limit:
+            raise QueryError(
+                f"the answer has more than {limit:,} rows; narrow the query (LIMIT, FILTER) or raise {MAX_ROWS_ENV}",
+                Location(origin),
+            )
+        yield item

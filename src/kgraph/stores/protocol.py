@@ -18,8 +18,18 @@ class Store(Protocol):
         """Where the store is, for messages: a folder, or the query endpoint's URL."""
         ...
 
-    def replace_all(self, nquads: bytes, *, progress: LoadProgress | None = None) -> None:
-        """Make the store hold exactly these quads; a failure leaves what queries see unchanged."""
+    def replace_all(
+        self,
+        nquads: bytes,
+        *,
+        progress: LoadProgress | None = None,
+        before_swap: Callable[[str | None], None] | None = None,
+    ) -> None:
+        """Make the store hold exactly these quads; a failure leaves what queries see unchanged.
+
+        ``before_swap`` is called just before the new content becomes visible (with
+        the new embedded store's name, or None), so data/ can journal its commit.
+        """
         ...
 
     def query(

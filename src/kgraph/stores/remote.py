@@ -14,7 +14,7 @@ run on whatever dataset the server offers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pyoxigraph as ox
@@ -132,7 +132,22 @@ class RemoteStore:
 
     # -- writing -----------------------------------------------------------------------------------
 
-    def replace_all(self, nquads: bytes, *, progress: LoadProgress | None = None) -> None:
+    def replace_all(
+        self,
+        nquads: bytes,
+        *,
+        progress: LoadProgress | None = None,
+        before_swap: Callable[[str | None], None] | None = None,
+    ) -> None:
+        """Load changed graphs staged, then swap; ``before_swap`` is told (None) before anything is sent.
+
+        A server gives no moment between "complete" and "live" that a local
+        journal could mark, so a transaction over data/ commits before the load:
+        if the process dies mid-load, data/ keeps the change and the next build
+        sends it again (data/ is the source of truth, the server a copy).
+        """
+        if before_swap is not None:
+            before_swap(None)
         self._manifest = None
         try:
             self.last_load = load(self, nquads, progress=progress)

@@ -1,0 +1,143 @@
+"""What the ``kgraph`` command prints, made safe for the terminal that shows it.
+
+Everything printed here may carry text a card, an import or a remote server
+chose: a label, a figure, a file name, a SHACL message quoting a value. Rich
+reads ``[...]`` in a plain string as markup, so a label such as ``[/x]`` would
+crash the printer and ``[link=…]`` would forge a link; an escape character
+(``\\x1b``) would recolour or rewrite the user's terminal; a NUL confuses the
+tools a message is piped into; a 50 MB value floods the screen. So every such
+string goes through :func:`plain`, which returns a markup-free ``Text`` with
+control characters shown as ``\\xNN`` and long values cut.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .errors import KgraphError, ValidationFailed
+from .namespaces import PREFIXES
+from .queries import QueryResult
+from .validate import ValidationReport
+
+MESSAGE_LIMIT = 2000
+"""Characters of one message or cell shown; the rest is counted, not printed."""
+
+# C0 controls except tab and line feed, DEL, and C1 controls (ESC-less terminal sequences start at U+009B).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+out = Console(soft_wrap=True)
+if not out.is_terminal:  # piped output: wide tables beat columns folded into slivers
+    out = Console(soft_wrap=True, width=220)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def visible(value: object, limit: int = MESSAGE_LIMIT) -> str:
+    """``value`` as text with control characters escaped and at most ``limit`` characters kept."""
+    text = _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", str(value))
+    if len(text) > limit:
+        text = f"{text[:limit]}… ({len(text) - limit} more characters)"
+    return text
+
+
+def plain(value: object, style: str = "", limit: int = MESSAGE_LIMIT) -> Text:
+    """A ``Text`` that Rich prints as written: no markup, no control characters, bounded length."""
+    return Text(visible(value, limit), style=style)
+
+
+def say_error(message: object, label: str = "error:") -> None:
+    err.print(Text.assemble((label, "bold red"), " ", plain(message)))
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """Ctrl-C during a query: one line and exit 130 (the query's thread is abandoned, see queries.deadline)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        err.print("interrupted: the query was stopped")
+        sys.exit(130)
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn kgraph's errors into a one-line message and the documented exit code; never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ValidationFailed as failure:
+            print_report(failure.report)  # type: ignore[arg-type]
+            say_error("the data does not conform; the store was not changed")
+            sys.exit(failure.exit_code)
+        except KgraphError as error:
+            say_error(error)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            err.print("interrupted; nothing was changed that a later build cannot finish or undo")
+            sys.exit(130)
+        except Exception as error:  # a bug: say so in one line; KGRAPH_DEBUG=1 shows the traceback
+            if os.environ.get("KGRAPH_DEBUG"):
+                raise
+            say_error(
+                f"{type(error).__name__}: {error} (a bug in kgraph, please report it; KGRAPH_DEBUG=1 shows where)",
+                label="internal error:",
+            )
+            sys.exit(2)
+
+    return wrapper
+
+
+def print_rows(result: QueryResult, *, limit: int = 0) -> None:
+    table = Table(show_lines=False)
+    # Parameter columns (?_name) repeat the value asked for on every row; a table leaves them out.
+    columns = [v for v in result.variables if not v.startswith("_")] or result.variables
+    for variable in columns:
+        table.add_column(plain(variable), overflow="fold")
+    shown = result.terms if limit <= 0 else result.terms[:limit]
+    for row in shown:
+        table.add_row(*(plain(short_term(row[v])) for v in columns))
+    out.print(table)
+    more = f" ({len(result) - len(shown)} more not shown)" if len(shown) < len(result) else ""
+    out.print(f"{len(result)} rows{more}", style="dim")
+
+
+def short_term(term: object) -> str:
+    """IRIs with the project's prefixes, literals as their text: a table is for reading."""
+    if term is None:
+        return ""
+    value = getattr(term, "value", str(term))
+    if term.__class__.__name__ == "NamedNode":
+        for prefix, namespace in PREFIXES.items():
+            if value.startswith(namespace):
+                return f"{prefix}:{value[len(namespace) :]}"
+    return value
+
+
+def print_report(report: ValidationReport) -> None:
+    verdict = Text("conforms", "green") if report.conforms else Text("does not conform", "red")
+    counts = f": {len(report.violations)} violations, {len(report.warnings)} warnings."
+    out.print(Text.assemble("Validation: ", verdict, counts))
+    for finding in report.findings:
+        colour = "red" if finding.severity == "Violation" else "yellow"
+        where = f"{finding.location}: " if finding.location else ""
+        out.print(Text.assemble("  ", (finding.severity, colour), " ", plain(f"{where}{finding.message}")))
+        out.print(plain(f"    focus {finding.focus}", style="dim"))
+
+
+def print_stats(counts: dict[str, int]) -> None:
+    table = Table(title="kgraph store")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for name, count in counts.items():
+        table.add_row(plain(name), str(count))
+    out.print(table)
