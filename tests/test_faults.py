@@ -18,6 +18,7 @@ import pytest
 
 from hostile import Workspace, tree_digest
 from test_exports import GED_TURTLE
+from test_ucdp import require_sample
 
 RUNNER = Path(__file__).resolve().parent / "fault_runner.py"
 KILLED = -9
@@ -99,3 +100,24 @@ def test_a_build_killed_at_any_step_leaves_the_old_or_the_new_store(small_templa
     assert new != old
     assert seen in (old, new)
     assert [p.name for p in (ws.store / "stores").iterdir()] == [ws.store_name()]
+
+
+UCDP_STEPS = [
+    ("after", "kgraph.ucdp.convert:parse_row"),  # the first row is converted, the rest are not
+    ("after", "kgraph.ucdp.importer:convert_ged"),  # the whole file converted, not yet validated
+]
+
+
+@pytest.mark.parametrize("step", UCDP_STEPS, ids=[t.split(":")[1] for _w, t in UCDP_STEPS])
+def test_an_interrupted_ucdp_import_leaves_no_file_that_later_builds_read(small_template: Path, tmp_path: Path, step):
+    ged_sample = require_sample()
+    ws = Workspace.copy_of(small_template, tmp_path / "ws")
+    old = (ws.comparable_store(), tree_digest(ws.data))
+    killed = _kgraph(ws.root, "import-ucdp", str(ged_sample), fault=step)
+    assert killed.returncode == KILLED, killed.stdout + killed.stderr
+    assert not (ws.data / "imports").exists() or not any((ws.data / "imports").iterdir())
+    assert ws.comparable_store() == old[0]
+    rebuilt = _kgraph(ws.root, "build")  # recovers (drops the staged conversion), then rebuilds
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    assert tree_digest(ws.data) == old[1]
+    assert ws.comparable_store() == old[0]
