@@ -34,16 +34,32 @@ import datetime as dt
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pyoxigraph as ox
 
 from ..errors import StoreError
+from .config import RemoteSettings
+from .http import SparqlHttp
 from .protocol import LoadProgress
 
-if TYPE_CHECKING:
-    from .remote import RemoteStore
+
+class LoadTarget(Protocol):
+    """What a load needs of a SPARQL server's store: ``RemoteStore`` has it, and this module need not import it."""
+
+    settings: RemoteSettings
+    client: SparqlHttp
+
+    def manifest(self) -> dict[str, str]: ...
+
+    def loading_markers(self) -> dict[str, str]: ...
+
+    def count_triples(self, graphs: Sequence[str]) -> dict[str, int]: ...
+
+    def send_piece(self, graph: str, ntriples: bytes, *, replace: bool) -> None: ...
+
 
 STORE_NAMESPACE = "https://w3id.org/kgraph/id/store/"
 MANIFEST = STORE_NAMESPACE + "manifest"
@@ -133,7 +149,7 @@ def _digest(graph: str, blank: list[str], plain: list[str]) -> str:
     return hasher.hexdigest()
 
 
-def load(store: RemoteStore, nquads: bytes, *, progress: LoadProgress | None = None) -> LoadReport:
+def load(store: LoadTarget, nquads: bytes, *, progress: LoadProgress | None = None) -> LoadReport:
     """Make the server hold exactly ``nquads`` in kgraph's graphs; see the module docstring for how."""
     uploads = plan_uploads(nquads, store.settings.chunk_triples)
     live = store.manifest()
@@ -180,7 +196,7 @@ def _marker_update(upload: GraphUpload) -> str:
     return f"DELETE WHERE {{ GRAPH {loading} {{ {graph} ?p ?o }} }} ;\nINSERT DATA {{ GRAPH {loading} {{ {marker} }} }}"
 
 
-def _check_staged(store: RemoteStore, uploads: list[GraphUpload]) -> None:
+def _check_staged(store: LoadTarget, uploads: list[GraphUpload]) -> None:
     counts = store.count_triples([upload.target for upload in uploads])
     for upload in uploads:
         if counts.get(upload.target, 0) != upload.triples:
