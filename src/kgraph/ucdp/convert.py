@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -130,6 +131,7 @@ def _progress_bar():
     return Progress(
         TextColumn("[bold]converting[/]"),
         BarColumn(),
+        TextColumn("{task.fields[rows]:,} rows ({task.fields[rate]:,.0f} rows/s)"),
         DownloadColumn(),
         TransferSpeedColumn(),
         TimeRemainingColumn(),
@@ -147,14 +149,17 @@ def _convert(csv_path: Path, writer: GedWriter, report: ConversionReport, strict
                 writer.write(row)
                 report.events_written += 1
             return
+        started = time.monotonic()
         with _progress_bar() as bar:
-            task = bar.add_task("convert", total=size)
+            task = bar.add_task("convert", total=size, rows=0, rate=0.0)
             for row in rows:
                 writer.write(row)
                 report.events_written += 1
                 if report.events_written % PROGRESS_EVERY == 0:
-                    bar.update(task, completed=handle.buffer.tell())
-            bar.update(task, completed=size)
+                    done = report.events_written
+                    rate = done / max(time.monotonic() - started, 1e-6)
+                    bar.update(task, completed=handle.buffer.tell(), rows=done, rate=rate)
+            bar.update(task, completed=size, rows=report.events_written)
 
 
 def convert_ged(
