@@ -11,7 +11,7 @@ from .errors import ValidationFailed
 from .namespaces import ONTOLOGY_GRAPH
 from .resources import ontology_file, parse_turtle_resource
 from .stores import LoadProgress, Store
-from .validate import ValidationReport, union_graph, validate_graph
+from .validate import ValidationReport, validate_graph
 
 
 @dataclass
@@ -32,7 +32,7 @@ def compile_and_validate(
     compiled = compile_data(
         data_dir, text_folders=text_folders, extra_cards=cards, only_extra=only_cards, extra_imports=imports
     )
-    report = validate_graph(union_graph(compiled.dataset), compiled.location_of)
+    report = validate_graph(compiled.dataset, compiled.location_of)
     return compiled, report
 
 

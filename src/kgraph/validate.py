@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib.extras.shacl import parse_shacl_path
 from rdflib.namespace import RDF, SH
+from rdflib.term import Node
 
 from .errors import Location
 from .resources import ResourceError, ontology_file, parse_turtle_resource, resource_dir, resource_file
@@ -79,23 +81,31 @@ def union_graph(dataset: Dataset) -> Graph:
     """SHACL sees one graph; cross-card checks (parts versus whole) need them together."""
     union = Graph()
     for graph in dataset.graphs():
-        for triple in graph:
-            union.add(triple)
+        union += graph
     return union
 
 
-def validate_graph(data: Graph, locate: Callable[[URIRef], Location | None] = lambda _: None) -> ValidationReport:
-    """Validate ``data`` against the project's shapes, with the whole ontology beside it.
+def validate_graph(
+    data: Graph | Dataset, locate: Callable[[URIRef], Location | None] = lambda _: None
+) -> ValidationReport:
+    """Validate ``data`` (a graph, or a dataset taken as the union of its graphs) against the project's shapes.
 
-    The ontology is added to a copy of the data rather than passed as pySHACL's
-    ``ont_graph``, which mixes in only the class hierarchy: the shapes also ask
-    which properties are ``kg:ClaimedProperty``.
+    The whole ontology goes into one private copy of the data. pySHACL's
+    ``ont_graph`` mixes in only the class hierarchy, and the shapes also ask which
+    properties are ``kg:ClaimedProperty`` (with it, no unbacked triple is found).
+    Given a dataset, that copy is the only one; ``validate_graph(union_graph(ds))``
+    makes two.
+
+    Raises ResourceError when the shapes or the ontology are missing or unreadable.
+
+    >>> from rdflib import Graph
+    >>> validate_graph(Graph()).conforms
+    True
     """
     from pyshacl import validate as shacl_validate  # heavy import; queries and exports never need it
 
     shapes = shapes_graph()
-    combined = Graph()
-    combined += data
+    combined = union_graph(data) if isinstance(data, Dataset) else _copy(data)
     combined += parse_turtle_resource(ontology_file())
     _conforms, results, _text = shacl_validate(
         combined,
@@ -103,8 +113,17 @@ def validate_graph(data: Graph, locate: Callable[[URIRef], Location | None] = la
         inference="none",
         advanced=True,
         allow_warnings=True,
+        # The copy is ours: without this, advanced mode clones it again (for sh:rule, which the shapes never use).
+        inplace=True,
     )
     return ValidationReport(sorted(_findings(results, locate), key=_sort_key))
+
+
+def _copy(data: Graph) -> Graph:
+    """``+=`` copies no prefixes; pySHACL would word its default messages with them if it did."""
+    copy = Graph()
+    copy += data
+    return copy
 
 
 def _findings(results: Graph, locate: Callable[[URIRef], Location | None]) -> Iterable[Finding]:
@@ -119,11 +138,18 @@ def _findings(results: Graph, locate: Callable[[URIRef], Location | None]) -> It
             severity=SEVERITY_NAMES.get(severity, str(severity)),
             focus=str(focus),
             message=str(message) if message is not None else "constraint not met",
-            path=str(path) if path is not None else None,
+            path=_path_text(results, path),
             value=str(value) if value is not None else None,
             shape=str(shape) if isinstance(shape, URIRef) else None,
             location=locate(focus) if isinstance(focus, URIRef) else None,
         )
+
+
+def _path_text(results: Graph, path: Node | None) -> str | None:
+    """A sequence path is a blank node, a new one on every run: show it as a SPARQL path instead."""
+    if isinstance(path, BNode):
+        return parse_shacl_path(results, path).n3()
+    return None if path is None else str(path)
 
 
 def _sort_key(finding: Finding) -> tuple[int, str, int, str]:
