@@ -44,13 +44,22 @@ class KnowledgeGraph:
         return cls(open_store(location, read_only=read_only))
 
     def build(
-        self, data_dir: Path | str = "data", *, texts: Iterable[Path | str] = (), progress: LoadProgress | None = None
+        self,
+        data_dir: Path | str = "data",
+        *,
+        texts: Iterable[Path | str] = (),
+        progress: LoadProgress | None = None,
+        full: bool = False,
     ) -> BuildResult:
-        """Compile, validate and load ``data_dir``; raises CardError (2) or ValidationFailed (1)."""
+        """Compile, validate and load ``data_dir``; raises CardError (2) or ValidationFailed (1).
+
+        Only what changed since the last build is compiled, loaded and validated
+        again; ``full`` rebuilds the store from nothing (the result is the same).
+        """
         self.data_dir, self.texts, self.added_cards = Path(data_dir), [Path(t) for t in texts], []
         require_data_folder(self.data_dir)
         self.recover()
-        return build(self.data_dir, self.store, text_folders=self.texts, progress=progress)
+        return build(self.data_dir, self.store, text_folders=self.texts, progress=progress, full=full)
 
     def recover(self) -> str | None:
         """Finish or undo an import that a killed process left half done (see :mod:`kgraph.transaction`).

@@ -1,4 +1,14 @@
-"""compile → validate → load: the order that keeps a bad card out of the store."""
+"""compile → validate → load: the order that keeps a bad card out of the store, at any size.
+
+A build compiles only the files whose inputs changed (:mod:`kgraph.compile.cached`).
+On the embedded store with a manifest from the same compiler it then changes
+only the statements that differ, in a checkpoint copy of the store, validates
+what the change can reach, and swaps the copy in; otherwise (first build,
+``full=True``, another compiler, shapes beyond the SPARQL translation, a
+server) it loads everything into a new store and validates all of it. Either
+way the store that queries see is untouched until the new one is complete and
+valid, and a full build of the same data gives the same store.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +16,30 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
+
 from .compile import CompiledData, compile_data
+from .compile.cache import CompileCache, compiler_digest
+from .compile.cached import CompiledGraphs, compile_cached
 from .errors import ValidationFailed
 from .namespaces import ONTOLOGY_GRAPH
+from .pipeline.changes import diff_graphs
+from .pipeline.manifest import Manifest
+from .pipeline.vet import Verdict, vet_all, vet_changes
 from .resources import ontology_file, parse_turtle_resource
-from .stores import LoadProgress, Store
-from .validate import ValidationReport, validate_graph
+from .shacl import Check, Unsupported, compile_checks
+from .stores import EmbeddedStore, LoadProgress, Store
+from .validate import ValidationReport, shapes_graph, validate_graph
 
 
 @dataclass
 class BuildResult:
-    compiled: CompiledData
+    compiled: CompiledGraphs
     report: ValidationReport
     quads: int
+    incremental: bool = False
+    changed_graphs: int = 0
 
 
 def compile_and_validate(
@@ -29,6 +50,7 @@ def compile_and_validate(
     only_cards: bool = False,
     imports: Iterable[Path] = (),
 ) -> tuple[CompiledData, ValidationReport]:
+    """Compile and validate without any store (``kgraph validate``)."""
     compiled = compile_data(
         data_dir, text_folders=text_folders, extra_cards=cards, only_extra=only_cards, extra_imports=imports
     )
@@ -45,19 +67,130 @@ def build(
     imports: Iterable[Path] = (),
     progress: LoadProgress | None = None,
     before_swap: Callable[[str | None], None] | None = None,
+    full: bool = False,
 ) -> BuildResult:
-    """Replace the store's content with data/ compiled; raises before touching the store on any error.
+    """Make the store hold data/ compiled; raises CardError or ValidationFailed before touching it.
 
     ``before_swap`` is passed to the store: a transaction over data/ journals its commit there.
     """
-    compiled, report = compile_and_validate(data_dir, text_folders=text_folders, cards=cards, imports=imports)
-    if not report.conforms:
-        raise ValidationFailed(report)
-    dataset = compiled.dataset
+    on_disk = isinstance(store, EmbeddedStore) and store.path is not None and not store.read_only
+    if on_disk:
+        store.tidy()  # type: ignore[union-attr]
+    cache = CompileCache(store.cache_folder() if on_disk else None)  # type: ignore[union-attr]
+    compiled = compile_cached(data_dir, cache, text_folders=text_folders, extra_cards=cards, extra_imports=imports)
+    compiled.graphs[str(ONTOLOGY_GRAPH)] = _ontology_graph(cache)
+    shapes = shapes_graph()
+    checks = _checks(shapes)
+    quads = sum(cache.graph(d).count(b"\n") for d in compiled.graphs.values())
+    if not on_disk:
+        report = _load_whole(store, compiled, checks, shapes, progress, before_swap)
+        return BuildResult(compiled, report, quads)
+    assert isinstance(store, EmbeddedStore)
+    previous = None if full or checks is None else Manifest.from_bytes(store.manifest())
+    if previous is None or previous.compiler != compiler_digest():
+        verdicts: list[Verdict] = []
+        store.rebuild(
+            [cache.graph_path(d) for d in compiled.graphs.values()],  # type: ignore[misc]
+            vet=lambda staged: verdicts.append(_vet(staged, compiled, checks, shapes)),
+            manifest=lambda: _manifest(compiled, verdicts[-1]),
+            before_swap=before_swap,
+        )
+        if progress is not None:
+            progress(quads, quads)
+        return BuildResult(compiled, verdicts[-1].report, quads, changed_graphs=len(compiled.graphs))
+    return _apply_changes(store, compiled, previous, checks, shapes, quads, before_swap)  # type: ignore[arg-type]
+
+
+def _apply_changes(
+    store: EmbeddedStore,
+    compiled: CompiledGraphs,
+    previous: Manifest,
+    checks: list[Check],
+    shapes: Graph,
+    quads: int,
+    before_swap: Callable[[str | None], None] | None,
+) -> BuildResult:
+    """Change only what differs, in a checkpoint copy; nothing differs, nothing is written."""
+    changes = diff_graphs(
+        previous.graphs,
+        compiled.graphs,
+        lambda graph: store.quads(graph),
+        compiled.nquads,
+    )
+    if changes.empty:
+        verdict = Verdict(previous.local, previous.spanning)
+        return BuildResult(compiled, verdict.report, quads, incremental=True)
+    verdicts: list[Verdict] = []
+
+    def change(staged: ox.Store) -> None:
+        changes.apply(staged)
+        verdict = vet_changes(
+            staged, checks, shapes, compiled.location_of, changes, Verdict(previous.local, previous.spanning)
+        )
+        verdicts.append(verdict)
+        if not verdict.report.conforms:
+            raise ValidationFailed(verdict.report)
+
+    store.apply(change, manifest=lambda: _manifest(compiled, verdicts[-1]), before_swap=before_swap)
+    return BuildResult(compiled, verdicts[-1].report, quads, incremental=True, changed_graphs=changes.changed_graphs)
+
+
+def _vet(staged: ox.Store, compiled: CompiledGraphs, checks: list[Check] | None, shapes: Graph) -> Verdict:
+    """All of a new store, by the shapes as queries, or by pySHACL when the shapes go beyond them."""
+    if checks is not None:
+        verdict = vet_all(staged, checks, shapes, compiled.location_of)
+    else:
+        dataset = Dataset()
+        dataset.parse(data=b"".join(compiled.nquads(g) for g in compiled.graphs), format="nquads")
+        dataset.remove_graph(dataset.graph(ONTOLOGY_GRAPH))  # validate_graph adds the ontology itself
+        verdict = Verdict([], validate_graph(dataset, compiled.location_of, engine="pyshacl").findings)
+    if not verdict.report.conforms:
+        raise ValidationFailed(verdict.report)
+    return verdict
+
+
+def _load_whole(
+    store: Store,
+    compiled: CompiledGraphs,
+    checks: list[Check] | None,
+    shapes: Graph,
+    progress: LoadProgress | None,
+    before_swap: Callable[[str | None], None] | None,
+) -> ValidationReport:
+    """A server or an in-memory store: validate in a scratch store, then replace everything."""
+    nquads = b"".join(compiled.nquads(g) for g in compiled.graphs)
+    scratch = ox.Store()
+    scratch.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    verdict = _vet(scratch, compiled, checks, shapes)
+    del scratch
+    store.replace_all(nquads, progress=progress, before_swap=before_swap)
+    return verdict.report
+
+
+def _checks(shapes: Graph) -> list[Check] | None:
+    try:
+        return compile_checks(shapes)
+    except Unsupported:
+        return None
+
+
+def _manifest(compiled: CompiledGraphs, verdict: Verdict) -> bytes:
+    return Manifest(compiler_digest(), dict(compiled.graphs), verdict.local, verdict.spanning).to_bytes()
+
+
+def _ontology_graph(cache: CompileCache) -> str:
+    """The ontology's graph, parsed once per compiler: its blank nodes get new labels on every parse."""
+    key = f"ontology-{compiler_digest()}"
+    entry = cache.entry(key)
+    if entry is None or not cache.has_graph(entry["nquads"]):
+        entry = {"nquads": cache.put_graph(_ontology_nquads())}
+        cache.put_entry(key, entry)
+    return str(entry["nquads"])
+
+
+def _ontology_nquads() -> bytes:
+    dataset = Dataset()
     ontology = dataset.graph(ONTOLOGY_GRAPH)
     for triple in parse_turtle_resource(ontology_file()):
         ontology.add(triple)
-    nquads = dataset.serialize(format="nquads", encoding="utf-8")
-    store.replace_all(nquads, progress=progress, before_swap=before_swap)
-    dataset.remove_graph(ontology)
-    return BuildResult(compiled, report, quads=sum(1 for line in nquads.splitlines() if line.strip()))
+    return dataset.serialize(format="nquads", encoding="utf-8")

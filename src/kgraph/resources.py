@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from .errors import KgraphError, Location
@@ -64,5 +65,15 @@ def parse_turtle_resource(path: Path) -> Graph:
     except SyntaxError as error:
         line = getattr(error, "lines", None) or error.lineno
         raise ResourceError(f"expected valid Turtle: {error.msg or error}", Location(path, line)) from error
+    except (UnicodeDecodeError, OSError) as error:
+        raise ResourceError(f"cannot read it as UTF-8 Turtle: {error}", Location(path)) from error
+
+
+def load_turtle_resource(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
+    """A Turtle file of the installation loaded into ``store``; refused as ``parse_turtle_resource`` refuses it."""
+    try:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=graph)
+    except SyntaxError as error:
+        raise ResourceError(f"expected valid Turtle: {error.msg or error}", Location(path, error.lineno)) from error
     except (UnicodeDecodeError, OSError) as error:
         raise ResourceError(f"cannot read it as UTF-8 Turtle: {error}", Location(path)) from error

@@ -13,13 +13,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.extras.shacl import parse_shacl_path
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from .errors import Location
-from .resources import ResourceError, ontology_file, parse_turtle_resource, resource_dir, resource_file
+from .namespaces import ONTOLOGY_GRAPH
+from .resources import (
+    ResourceError,
+    load_turtle_resource,
+    ontology_file,
+    parse_turtle_resource,
+    resource_dir,
+    resource_file,
+)
+from .shacl import Check, Unsupported, compile_checks, run_checks
 
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -58,6 +68,8 @@ class ValidationReport:
 
 
 SHAPES_FILE = "kgraph-shapes.ttl"
+# Where a plain graph goes in the scratch store: queries read the union of named graphs.
+PLAIN_GRAPH = "urn:kgraph:validation#data"
 SHAPE_CLASSES = (SH.NodeShape, SH.PropertyShape)
 
 
@@ -86,15 +98,17 @@ def union_graph(dataset: Dataset) -> Graph:
 
 
 def validate_graph(
-    data: Graph | Dataset, locate: Callable[[URIRef], Location | None] = lambda _: None
+    data: Graph | Dataset,
+    locate: Callable[[URIRef], Location | None] = lambda _: None,
+    *,
+    engine: str = "store",
 ) -> ValidationReport:
     """Validate ``data`` (a graph, or a dataset taken as the union of its graphs) against the project's shapes.
 
-    The whole ontology goes into one private copy of the data. pySHACL's
-    ``ont_graph`` mixes in only the class hierarchy, and the shapes also ask which
-    properties are ``kg:ClaimedProperty`` (with it, no unbacked triple is found).
-    Given a dataset, that copy is the only one; ``validate_graph(union_graph(ds))``
-    makes two.
+    ``engine="store"`` loads the data and the ontology into an in-memory
+    Oxigraph store and runs the shapes as SPARQL queries there
+    (:mod:`kgraph.shacl`); shapes it cannot translate, or ``engine="pyshacl"``,
+    run pySHACL instead. Both give the same findings (the oracle test).
 
     Raises ResourceError when the shapes or the ontology are missing or unreadable.
 
@@ -102,9 +116,73 @@ def validate_graph(
     >>> validate_graph(Graph()).conforms
     True
     """
+    shapes = shapes_graph()
+    checks = _store_checks(shapes) if engine == "store" else None
+    if checks is None:
+        return _validate_with_pyshacl(data, shapes, locate)
+    store = ox.Store()
+    if isinstance(data, Dataset):
+        store.bulk_load(data.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS)
+    else:
+        plain = data.serialize(format="nt", encoding="utf-8")
+        store.bulk_load(plain, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(PLAIN_GRAPH))
+    load_turtle_resource(store, ontology_file(), ox.NamedNode(str(ONTOLOGY_GRAPH)))
+    return validate_store(store, locate, shapes=shapes, checks=checks)
+
+
+def validate_store(
+    store: ox.Store,
+    locate: Callable[[URIRef], Location | None] = lambda _: None,
+    *,
+    marker: Callable[[Check], str | None] | None = None,
+    shapes: Graph | None = None,
+    checks: list[Check] | None = None,
+) -> ValidationReport:
+    """Validate what an Oxigraph store holds (the ontology among its graphs) with the shapes as queries.
+
+    ``marker`` narrows checks to marked focus nodes (see :func:`kgraph.shacl.run_checks`).
+    Raises Unsupported when the shapes use a feature the queries do not translate.
+    """
+    shapes = shapes if shapes is not None else shapes_graph()
+    checks = checks if checks is not None else compile_checks(shapes)
+    findings = [
+        Finding(
+            severity=SEVERITY_NAMES.get(result.severity, str(result.severity)),
+            focus=str(result.focus),
+            message=result.message if result.message is not None else "constraint not met",
+            path=result.path,
+            value=str(result.value) if result.value is not None else None,
+            shape=str(result.shape) if isinstance(result.shape, URIRef) else None,
+            location=locate(result.focus) if isinstance(result.focus, URIRef) else None,
+        )
+        for result in run_checks(store, checks, shapes, marker=marker)
+    ]
+    return ValidationReport(sorted(findings, key=_sort_key))
+
+
+def report_of(findings: list[Finding]) -> ValidationReport:
+    """Findings in the order a report shows them: violations first, then by file and line."""
+    return ValidationReport(sorted(findings, key=_sort_key))
+
+
+def _store_checks(shapes: Graph) -> list[Check] | None:
+    try:
+        return compile_checks(shapes)
+    except Unsupported:
+        return None
+
+
+def _validate_with_pyshacl(
+    data: Graph | Dataset, shapes: Graph, locate: Callable[[URIRef], Location | None]
+) -> ValidationReport:
+    """pySHACL over one private copy of the data with the whole ontology merged in.
+
+    pySHACL's ``ont_graph`` mixes in only the class hierarchy, and the shapes also
+    ask which properties are ``kg:ClaimedProperty``. Given a dataset, that copy is
+    the only one.
+    """
     from pyshacl import validate as shacl_validate  # heavy import; queries and exports never need it
 
-    shapes = shapes_graph()
     combined = union_graph(data) if isinstance(data, Dataset) else _copy(data)
     combined += parse_turtle_resource(ontology_file())
     _conforms, results, _text = shacl_validate(
@@ -158,4 +236,4 @@ def _sort_key(finding: Finding) -> tuple[int, str, int, str]:
     return (order, str(loc.file) if loc else "", (loc.line or 0) if loc else 0, finding.message)
 
 
-__all__ = ["Finding", "ValidationReport", "union_graph", "validate_graph"]
+__all__ = ["Finding", "ValidationReport", "report_of", "union_graph", "validate_graph", "validate_store"]

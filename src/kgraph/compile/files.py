@@ -46,13 +46,27 @@ class CompiledData:
         return self.locations.get(node)
 
 
+@dataclass(frozen=True)
+class FileOutput:
+    """One file's compiled graph and every input besides the file that went into it."""
+
+    graph: str
+    nquads: bytes
+    locations: dict[str, int | None]  # node IRI -> line in the file
+    uses: list[tuple[str, str]]  # (slug, kind) of each entity it resolved
+    texts: dict[str, str | None]  # text file cited -> its SHA-256, None when not found
+    quotes: QuoteReport
+
+
 @dataclass
 class _ParsedFile:
     path: Path
     document: Mapping[str, Any]
     is_card: bool
     graph_id: str = ""
+    graph_id_line: int | None = None
     entities: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
+    defined: list[tuple[str, str, int | None]] = field(default_factory=list)  # (slug, kind, line), in order
 
 
 class DataCompiler:
@@ -75,12 +89,14 @@ class DataCompiler:
         parsed = _ParsedFile(path, document, is_card)
         if is_card:
             source = check_card_keys(path, document)
-            parsed.graph_id = self._register_graph_id(document.get("card"), Location(path, line_of(document, "card")))
-            self.registry.define(source.get("id"), "source", Location(path, line_of(source, "id")))
+            parsed.graph_id_line = line_of(document, "card")
+            parsed.graph_id = self._register_graph_id(document.get("card"), Location(path, parsed.graph_id_line))
+            self._define(parsed, source.get("id"), "source", line_of(source, "id"))
         else:
             dataset = check_reference_keys(path, document)
-            parsed.graph_id = self._register_graph_id(dataset.get("id"), Location(path, line_of(dataset, "id")))
-            self.registry.define(dataset.get("id"), "source", Location(path, line_of(dataset, "id")))
+            parsed.graph_id_line = line_of(dataset, "id")
+            parsed.graph_id = self._register_graph_id(dataset.get("id"), Location(path, parsed.graph_id_line))
+            self._define(parsed, dataset.get("id"), "source", line_of(dataset, "id"))
         for section, kind in SECTION_KINDS.items():
             entries = document.get(section) or []
             if not isinstance(entries, list):
@@ -89,9 +105,31 @@ class DataCompiler:
                 where = Location(path, line_of(entries, index))
                 if not isinstance(entry, Mapping):
                     raise CardError(f"expected each of '{section}' to be a mapping with an id", where)
-                self.registry.define(entry.get("id"), kind, Location(path, line_of(entry, "id")))
+                self._define(parsed, entry.get("id"), kind, line_of(entry, "id"))
                 parsed.entities.append((kind, entry))
         self._files.append(parsed)
+
+    def register_known(
+        self, path: Path, *, is_card: bool, graph_id: str, graph_id_line: int | None, defined: list
+    ) -> None:
+        """Pass 1 from what a cached compile of the same bytes recorded: the file is parsed only if compiled."""
+        parsed = _ParsedFile(path, {}, is_card)
+        parsed.graph_id_line = graph_id_line
+        parsed.graph_id = self._register_graph_id(graph_id, Location(path, graph_id_line))
+        for slug_text, kind, line in defined:
+            self._define(parsed, slug_text, kind, line)
+        self._files.append(parsed)
+
+    def parse_again(self, path: Path) -> None:
+        """A file registered from the cache whose output must be compiled anew (an entity it uses changed)."""
+        parsed = next(p for p in self._files if p.path == path)
+        fresh = DataCompiler(self.data_dir, self.texts, self.ontology)
+        fresh.register(path, is_card=parsed.is_card)
+        parsed.document, parsed.entities = fresh._files[0].document, fresh._files[0].entities
+
+    def _define(self, parsed: _ParsedFile, value: object, kind: str, line: int | None) -> None:
+        entity = self.registry.define(value, kind, Location(parsed.path, line))
+        parsed.defined.append((entity.slug, kind, line))
 
     def _register_graph_id(self, value: object, where: Location) -> str:
         checked = graph_id(value, where)
@@ -113,6 +151,51 @@ class DataCompiler:
             if parsed.is_card:
                 self._compile_claims(parsed, ctx)
         return CompiledData(self.dataset, self.locations, self.graph_files, self.texts.report)
+
+    def compile_file(self, path: Path, *, is_card: bool) -> FileOutput:
+        """One registered file compiled on its own: its graph as N-Quads and what the result depends on.
+
+        Every file must be registered first (pass 1), so references resolve.
+        """
+        parsed = next(p for p in self._files if p.path == path and p.is_card == is_card)
+        graph_node = graph_iri(parsed.graph_id)
+        dataset = Dataset()
+        graph = dataset.graph(graph_node)
+        own_locations: dict[URIRef, Location] = {}
+        shared, self.locations = self.locations, own_locations
+        before = (self.texts.report.verified, self.texts.report.unverified, dict(self.texts.report.missing_texts))
+        self.registry.used, self.texts.used = set(), {}
+        try:
+            ctx = self._context(parsed, graph)
+            self._describe_graph(parsed, graph, ctx)
+            self._compile_entities(parsed, ctx)
+            if parsed.is_card:
+                self._compile_claims(parsed, ctx)
+            uses, texts = self.registry.used, self.texts.used
+        finally:
+            self.locations = shared
+            self.registry.used, self.texts.used = None, None
+        shared.update(own_locations)
+        self.graph_files[graph_node] = parsed.path
+        report = self.texts.report
+        quotes = QuoteReport(
+            report.verified - before[0],
+            report.unverified - before[1],
+            {k: v for k, v in report.missing_texts.items() if before[2].get(k) != v},
+        )
+        return FileOutput(
+            graph=str(graph_node),
+            nquads=dataset.serialize(format="nquads", encoding="utf-8"),
+            locations={str(node): where.line for node, where in own_locations.items()},
+            uses=sorted(uses),
+            texts=texts,
+            quotes=quotes,
+        )
+
+    def registered(self, path: Path) -> tuple[str, int | None, list[tuple[str, str, int | None]]]:
+        """What pass 1 took from ``path``: its card or dataset ID, that ID's line, and the IDs it defines."""
+        parsed = next(p for p in self._files if p.path == path)
+        return parsed.graph_id, parsed.graph_id_line, parsed.defined
 
     def _context(self, parsed: _ParsedFile, graph: Graph) -> CardContext:
         doc, path = parsed.document, parsed.path

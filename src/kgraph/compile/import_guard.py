@@ -96,9 +96,13 @@ class CompiledFacts:
 
     @classmethod
     def of(cls, dataset: Dataset) -> CompiledFacts:
+        return cls.of_nquads(dataset.serialize(format="nquads", encoding="utf-8"))
+
+    @classmethod
+    def of_nquads(cls, data: bytes) -> CompiledFacts:
+        """The facts of compiled cards and reference files given as N-Quads (import graphs are skipped)."""
         triples = set(_ontology_triples(str(ontology_file())))
         owners: dict[ox.NamedNode | ox.BlankNode, str] = {}
-        data = dataset.serialize(format="nquads", encoding="utf-8")
         for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
             graph = quad.graph_name
             if isinstance(graph, ox.NamedNode) and graph.value.startswith(IMPORT_GRAPHS):

@@ -75,7 +75,23 @@ def add_imports(
     """
     if not paths:
         return {}
-    known = CompiledFacts.of(dataset)
+    checked = check_imports(CompiledFacts.of(dataset), paths, texts)
+    for path, nquads, nodes in checked.values():
+        if locations is not None:
+            for node in nodes:
+                locations.setdefault(URIRef(node), Location(path))
+        if nquads:
+            dataset.parse(data=nquads, format="nquads")
+    return {graph: path for graph, (path, _nquads, _nodes) in checked.items()}
+
+
+def check_imports(
+    known: CompiledFacts, paths: list[Path], texts: TextLibrary | None = None
+) -> dict[str, tuple[Path, bytes, list[str]]]:
+    """Parse and check each file against ``known``; for each graph: its file, its N-Quads and its subject IRIs.
+
+    Raises CardError for the first statement an import may not make.
+    """
     files: list[ImportFile] = []
     graphs: dict[str, Path] = {}
     for path in paths:
@@ -93,14 +109,14 @@ def add_imports(
         if refusal is not None:
             raise CardError(refusal.message, locate(refusal.triple))
         item.quads.extend(mark_quotes(item, known, texts, locate))
-    for item in files:
-        if locations is not None:
-            for subject in item.subjects:
-                if isinstance(subject, ox.NamedNode):
-                    locations.setdefault(URIRef(subject.value), Location(item.path))
-        if item.quads:
-            dataset.parse(data=ox.serialize(item.quads, format=ox.RdfFormat.N_QUADS), format="nquads")
-    return graphs
+    return {
+        item.graph.value: (
+            item.path,
+            ox.serialize(item.quads, format=ox.RdfFormat.N_QUADS) if item.quads else b"",
+            sorted(s.value for s in item.subjects if isinstance(s, ox.NamedNode)),
+        )
+        for item in files
+    }
 
 
 def _locator(path: Path) -> Callable[[ox.Triple], Location]:

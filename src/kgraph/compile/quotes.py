@@ -61,6 +61,15 @@ class TextLibrary:
         self.folders = list(folders)
         self._cache: dict[str, _FoundText | None] = {}
         self.report = QuoteReport()
+        # While a file compiles, each text it cites and that text's digest (None: not found).
+        self.used: dict[str, str | None] | None = None
+
+    def digest_of(self, file_name: str) -> str | None:
+        """The SHA-256 of the text the folders hold under ``file_name`` now, None when none does."""
+        if file_name not in self._cache:
+            self._cache[file_name] = self._find(file_name)
+        found = self._cache[file_name]
+        return found.digest if found is not None else None
 
     def text_for(self, file_name: str, sha256: object, location: Location) -> str | None:
         """The text whose hash matches, or None when no folder holds it.
@@ -73,6 +82,8 @@ class TextLibrary:
         if file_name not in self._cache:
             self._cache[file_name] = self._find(file_name)
         found = self._cache[file_name]
+        if self.used is not None:
+            self.used[file_name] = found.digest if found is not None else None
         if found is None:
             return None
         if pin is not None and found.digest != pin:

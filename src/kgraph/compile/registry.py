@@ -35,6 +35,12 @@ class Entity:
 class Registry:
     def __init__(self) -> None:
         self._entities: dict[str, Entity] = {}
+        # While a file compiles, the (slug, kind) of each entity it resolves: what its cached output depends on.
+        self.used: set[tuple[str, str]] | None = None
+
+    def kind_of(self, slug: str) -> str | None:
+        entity = self._entities.get(slug)
+        return entity.kind if entity is not None else None
 
     def define(self, slug: object, kind: str, location: Location) -> Entity:
         slug = checked_slug(slug, "an ID", location)
@@ -55,6 +61,8 @@ class Registry:
             raise CardError(f"unknown {wanted} {slug!r}: no file in data/ defines it", location)
         if entity.kind not in kinds:
             raise CardError(f"{slug!r} is a {entity.kind}, expected a {wanted}", location)
+        if self.used is not None:
+            self.used.add((slug, entity.kind))
         return entity
 
     def __iter__(self):
