@@ -126,7 +126,11 @@ STEPS: list[tuple[str, Callable[[Path], None], int | None]] = [
 ]
 
 
-def test_incremental_builds_equal_full_builds(workspace: Path, tmp_path: Path):
+@pytest.mark.parametrize("validation", ["what the change reaches", "the whole staged store"])
+def test_incremental_builds_equal_full_builds(workspace: Path, tmp_path: Path, monkeypatch, validation: str):
+    """Both ways an incremental build validates (small changes; changes too big to probe node by node)."""
+    if validation == "the whole staged store":
+        monkeypatch.setattr("kgraph.build.WHOLE_STORE_ABOVE", 0)
     data, store = workspace / "data", workspace / ".kgraph"
     with KnowledgeGraph.open(store) as kg:
         first = kg.build(data)

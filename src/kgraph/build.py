@@ -32,6 +32,9 @@ from .shacl import Check, Unsupported, compile_checks
 from .stores import EmbeddedStore, LoadProgress, Store
 from .validate import ValidationReport, shapes_graph, validate_graph
 
+# Above this many changed statements a build validates the whole staged store (the same findings, faster).
+WHOLE_STORE_ABOVE = 200_000
+
 
 @dataclass
 class BuildResult:
@@ -122,11 +125,15 @@ def _apply_changes(
         return BuildResult(compiled, verdict.report, quads, incremental=True)
     verdicts: list[Verdict] = []
 
+    earlier = Verdict(previous.local, previous.spanning)
+    whole = len(changes.added) + len(changes.removed) > WHOLE_STORE_ABOVE
+
     def change(staged: ox.Store) -> None:
         changes.apply(staged)
-        verdict = vet_changes(
-            staged, checks, shapes, compiled.location_of, changes, Verdict(previous.local, previous.spanning)
-        )
+        if whole:  # node-by-node probes would cost more than set-at-a-time queries over everything
+            verdict = vet_all(staged, checks, shapes, compiled.location_of)
+        else:
+            verdict = vet_changes(staged, checks, shapes, compiled.location_of, changes, earlier)
         verdicts.append(verdict)
         if not verdict.report.conforms:
             raise ValidationFailed(verdict.report)

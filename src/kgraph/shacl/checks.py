@@ -49,6 +49,7 @@ class Check:
     reach_prologue: str = ""  # the PREFIX lines the reach paths need (the shape's SPARQL prefixes)
     sparql_target: bool = False  # some target is a SPARQL query: narrowed, it is asked node by node
     constraint: str = ""  # a SPARQL constraint's own query (with its PREFIX lines), asked node by node
+    narrow_query: str = ""  # the query for a few marked focus nodes: probes instead of anti-joins
 
     @property
     def focus(self) -> str:
@@ -156,12 +157,12 @@ def _shape_checks(shapes: Graph, shape: Node, focus_of: dict, prefixes: dict[str
     checks = []
     sparql_targets = any(shapes.triples((top, SH.target, None)))
     for parameter, value in parameters(shapes, shape):
-        query = _constraint_query(shapes, shape, parameter, value, focus, prefixes)
+        query = _constraint_query(shapes, shape, parameter, value, focus, prefixes, whole=True)
+        narrow = _constraint_query(shapes, shape, parameter, value, focus, prefixes, whole=False)
         if query is not None:
             local, through = (False, frozenset()) if sparql_targets else reach(shapes, shape, parameter, value)
-            checks.append(
-                Check(parameter=parameter, query=query, message=message, local=local, through=through, **common)  # type: ignore[arg-type]
-            )
+            found = dict(query=query, narrow_query=narrow or "", message=message, local=local, through=through)
+            checks.append(Check(parameter=parameter, **found, **common))  # type: ignore[arg-type]
     for constraint in shapes.objects(shape, SH.sparql):
         if _deactivated(shapes, constraint):
             continue
@@ -210,14 +211,16 @@ def _walk(shapes: Graph, path: Node | None, nested: list[Node]) -> tuple[int, se
 
 
 def _constraint_query(
-    shapes: Graph, shape: Node, parameter: URIRef, value: Node, focus: str, prefixes: dict[str, str]
+    shapes: Graph, shape: Node, parameter: URIRef, value: Node, focus: str, prefixes: dict[str, str], *, whole: bool
 ) -> str | None:
-    namer = Namer()
+    """The check's query; ``whole``: for every focus node at once (anti-joins), else for a few (EXISTS probes)."""
+    namer = Namer(top=whole)
     head = _prologue(prefixes)
     if parameter in VALUE_COMPONENTS:
         v = "?this" if shapes.value(shape, SH.path) is None else "?value"
         test = VALUE_COMPONENTS[parameter](shapes, shape, value, v, "?this", namer)
-        return f"{head}SELECT DISTINCT * WHERE {{ {focus} {value_nodes(shapes, shape, '?this', v)} {test} }}"
+        projected = " ".join(dict.fromkeys(["?this", v, *namer.keep]))
+        return f"{head}SELECT DISTINCT {projected} WHERE {{ {focus} {value_nodes(shapes, shape, '?this', v)} {test} }}"
     assert parameter in COUNT_COMPONENTS
     path_node = shapes.value(shape, SH.path)
     if path_node is None:
@@ -234,7 +237,9 @@ def _constraint_query(
     if not isinstance(value, Literal) or not isinstance(value.value, int):
         raise Unsupported(f"{parameter} must be an integer")
     if parameter == SH.minCount and value.value == 1:
-        return f"{head}SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} ?_any }} }}"
+        if not whole:
+            return f"{head}SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} ?_any }} }}"
+        return f"{head}SELECT ?this WHERE {{ {focus} MINUS {{ ?this {path} ?_any }} }}"
     if parameter == SH.minCount and value.value <= 0:
         return None
     operator, optional = ("<", "OPTIONAL ") if parameter == SH.minCount else (">", "")

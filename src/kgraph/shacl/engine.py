@@ -59,14 +59,14 @@ def run_checks(
     results: list[Result] = []
     for check in checks:
         mark = marker(check) if marker is not None else None
-        if mark is None:
+        if mark is None and not check.sparql:
             rows = store.query(check.query.replace(FOCUS_SLOT, check.focus), use_default_graph_as_union=True)
             results.extend(_results(check, rows, wording))
             continue
-        key = (check.targets, mark)
+        key = (check.targets, mark or "")
         if key not in narrowed:
             narrowed[key] = _focus_nodes(store, check, mark)
-        if check.sparql:  # pre-bound, as SHACL-SPARQL defines it: the store is never scanned for one node
+        if check.sparql:  # $this pre-bound, as SHACL-SPARQL defines it: never a scan of the store per node
             for node in narrowed[key]:
                 rows = store.query(check.constraint, substitutions={THIS: node}, use_default_graph_as_union=True)
                 results.extend(_results(check, rows, wording))
@@ -74,13 +74,20 @@ def run_checks(
         if key not in focus_marks:  # marked once per target set, joined by each of the shape's checks
             focus_marks[key] = ox.NamedNode(f"{mark}/{len(focus_marks)}")
             store.extend([ox.Quad(node, focus_marks[key], TRUE, MARKS) for node in narrowed[key]])
-        query = check.query.replace(FOCUS_SLOT, f"?this {focus_marks[key]} ?_marked .\n")
+        query = (check.narrow_query or check.query).replace(FOCUS_SLOT, f"?this {focus_marks[key]} ?_marked .\n")
         results.extend(_results(check, store.query(query, use_default_graph_as_union=True), wording))
     return results
 
 
-def _focus_nodes(store: ox.Store, check: Check, mark: str) -> list[Any]:
-    """The focus nodes of ``check`` among the nodes marked ``mark``, found from the marks, not the targets."""
+def _focus_nodes(store: ox.Store, check: Check, mark: str | None) -> list[Any]:
+    """The focus nodes of ``check`` among the nodes marked ``mark`` (all, without), found from the marks.
+
+    Without marks, the targets are asked once for the whole store: a SPARQL
+    target is written to find the few offenders in one pass.
+    """
+    if mark is None:
+        query = f"{check.prologue}SELECT DISTINCT ?this WHERE {{ {check.targets} }}"
+        return [row["this"] for row in store.query(query, use_default_graph_as_union=True)]
     if not check.sparql_target:
         query = f"{check.prologue}SELECT DISTINCT ?this WHERE {{ ?this <{mark}> ?_m . {check.targets} }}"
         return [row["this"] for row in store.query(query, use_default_graph_as_union=True)]
