@@ -248,3 +248,34 @@ def test_a_new_part_dated_outside_its_whole_warns_in_both_builds(workspace: Path
     assert incremental.incremental
     assert any(f.shape.endswith("EventDateConsistencyShape") for f in incremental.report.warnings)
     assert findings(incremental) == findings(full)
+
+
+EXTRA_SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix kg: <https://w3id.org/kgraph/ontology#> .
+@prefix ex: <https://example.org/shapes#> .
+
+ex:LongLabels a sh:NodeShape ;
+    sh:targetClass kg:Event ;
+    sh:property [ sh:path rdfs:label ; sh:minLength 200 ; sh:message "a label of at least 200 characters" ] .
+"""
+
+
+def test_a_users_shape_beyond_the_sparql_translation_is_still_enforced(workspace: Path, tmp_path: Path, monkeypatch):
+    """sh:minLength is not translated: the whole build falls back to pySHACL, which finds every short label."""
+    from kgraph.shacl import Unsupported, compile_checks
+    from kgraph.validate import shapes_graph
+
+    resources = tmp_path / "resources"
+    for name in ("ontology", "shapes", "queries"):
+        shutil.copytree(Path(DATA).parent / name, resources / name)
+    (resources / "shapes" / "extra.ttl").write_text(EXTRA_SHAPES, encoding="utf-8")
+    monkeypatch.setenv("KGRAPH_RESOURCES", str(resources))
+    with pytest.raises(Unsupported):
+        compile_checks(shapes_graph())
+    data, store = workspace / "data", workspace / ".kgraph"
+    with KnowledgeGraph.open(store) as kg, pytest.raises(ValidationFailed) as refused:
+        kg.build(data)
+    short = [f for f in refused.value.report.violations if f.message == "a label of at least 200 characters"]
+    assert len(short) == 25  # every event of the founding article
+    assert not (store / "CURRENT").exists()

@@ -13,7 +13,17 @@ from rich.progress import Progress
 from rich.table import Table
 
 from .api import KnowledgeGraph
-from .cli_output import err, interruptible, out, plain, print_report, print_rows, print_stats, reports_errors
+from .cli_output import (
+    err,
+    interruptible,
+    out,
+    plain,
+    print_build_summary,
+    print_report,
+    print_rows,
+    print_stats,
+    reports_errors,
+)
 from .errors import KgraphError
 from .export import EXPORT_FORMATS, FRAMES
 from .link import WIKIDATA_QUERY_SERVICE, SparqlEndpoint, accept, events, find_links, write_links
@@ -87,24 +97,7 @@ def build_command(data_dir: Path, store_path: StoreLocation, texts: tuple[Path, 
         print_recovery(kg)
         counts = kg.stats()
         where = kg.store.describe()
-    files = len(result.compiled.graph_files)
-    reused = files - result.compiled.compiled_files
-    out.print(plain(f"Compiled {files} files from {data_dir} into {result.quads} quads ({reused} unchanged, reused)."))
-    if result.incremental:
-        out.print(
-            f"Changed {result.changed_graphs} graphs in place; validated what the change reaches."
-            if result.changed_graphs
-            else "Nothing changed since the last build: the store is as it was."
-        )
-    quotes = result.compiled.quotes
-    out.print(f"Quotes checked against their source text: {quotes.verified} verified, {quotes.unverified} unverified.")
-    for source, text_file in sorted(quotes.missing_texts.items()):
-        out.print(
-            plain(
-                f"  offsets unverified for source {source!r}: text {text_file!r} not found "
-                "(put it in data/texts/ or name its folder with --texts or KGRAPH_TEXT_PATH)"
-            )
-        )
+    print_build_summary(result, data_dir)
     print_report(result.report)
     out.print(plain(f"Loaded into {where}."))
     print_load_report(kg)

@@ -141,3 +141,25 @@ def print_stats(counts: dict[str, int]) -> None:
     for name, count in counts.items():
         table.add_row(plain(name), str(count))
     out.print(table)
+
+
+def print_build_summary(result: Any, data_dir: object) -> None:
+    """What a build compiled, reused and changed, and what it could check of the quotes."""
+    files = len(result.compiled.graph_files)
+    reused = files - result.compiled.compiled_files
+    out.print(plain(f"Compiled {files} files from {data_dir} into {result.quads} quads ({reused} unchanged, reused)."))
+    if result.incremental:
+        out.print(
+            f"Changed {result.changed_graphs} graphs in place; validated what the change reaches."
+            if result.changed_graphs
+            else "Nothing changed since the last build: the store is as it was."
+        )
+    quotes = result.compiled.quotes
+    out.print(f"Quotes checked against their source text: {quotes.verified} verified, {quotes.unverified} unverified.")
+    for source, text_file in sorted(quotes.missing_texts.items()):
+        out.print(
+            plain(
+                f"  offsets unverified for source {source!r}: text {text_file!r} not found "
+                "(put it in data/texts/ or name its folder with --texts or KGRAPH_TEXT_PATH)"
+            )
+        )
