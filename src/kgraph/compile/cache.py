@@ -75,6 +75,24 @@ class CompileCache:
     def put_entry(self, key: str, entry: dict[str, Any]) -> None:
         self._write(f"{key}.json", json.dumps({**entry, "format": CACHE_FORMAT}).encode())
 
+    def put_locations(self, key: str, locations: dict[str, int | None]) -> None:
+        """A file's node-to-line map, apart from its entry: large, and needed only to place a finding."""
+        self._write(f"{key}.lines.json", json.dumps(locations).encode())
+
+    def has_locations(self, key: str) -> bool:
+        return (
+            self._read(f"{key}.lines.json") is not None
+            if self.folder is None
+            else (self.folder / f"{key}.lines.json").exists()
+        )
+
+    def locations(self, key: str) -> dict[str, int | None] | None:
+        raw = self._read(f"{key}.lines.json")
+        try:
+            return None if raw is None else json.loads(raw)
+        except ValueError:
+            return None
+
     def put_graph(self, nquads: bytes) -> str:
         """Store N-Quads, lines sorted, under their own SHA-256 and return it.
 

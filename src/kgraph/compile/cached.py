@@ -32,12 +32,27 @@ class CompiledGraphs:
     cache: CompileCache
     graphs: dict[str, str] = field(default_factory=dict)  # graph IRI -> SHA-256 of its N-Quads
     locations: dict[URIRef, Location] = field(default_factory=dict)
+    # Files whose node-to-line maps are still on disk: read only when a finding needs a line.
+    unread_locations: list[tuple[str, Path]] = field(default_factory=list)
     graph_files: dict[URIRef, Path] = field(default_factory=dict)
     quotes: QuoteReport = field(default_factory=QuoteReport)
     compiled_files: int = 0  # compiled this time, not taken from the cache
 
     def location_of(self, node: URIRef) -> Location | None:
+        if self.unread_locations:
+            self._read_locations()
         return self.locations.get(node)
+
+    def _read_locations(self) -> None:
+        """In file order, as a full compile fills them: a later file's line for a node wins."""
+        merged: dict[URIRef, Location] = {}
+        for key, path in self.unread_locations:
+            for node, line in (self.cache.locations(key) or {}).items():
+                merged[URIRef(node)] = Location(path, line)
+        self.unread_locations = []
+        for node, where in self.locations.items():
+            merged.setdefault(node, where)
+        self.locations = merged
 
     def nquads(self, graph: str) -> bytes:
         return self.cache.graph(self.graphs[graph])
@@ -67,7 +82,8 @@ def compile_cached(
             raise CardError("no such card file", Location(path))
         key = file_key(compiler_version, path, _read(path))
         entry = cache.entry(key)
-        if entry is not None and entry.get("is_card") == is_card and cache.has_graph(entry["nquads"]):
+        reusable = entry is not None and entry.get("is_card") == is_card
+        if reusable and cache.has_graph(entry["nquads"]) and cache.has_locations(key):  # type: ignore[index]
             compiler.register_known(
                 path, is_card=is_card, graph_id=entry["graph_id"], graph_id_line=entry["graph_id_line"],
                 defined=entry["defined"],
@@ -84,7 +100,7 @@ def compile_cached(
                 compiler.parse_again(path)
             entry = _compile_one(compiler, cache, key, path, is_card)
             result.compiled_files += 1
-        _take(result, entry, path)
+        _take(result, key, entry, path)
     _add_imports(result, data_dir, extra_imports, texts)
     return result
 
@@ -116,19 +132,18 @@ def _compile_one(compiler: DataCompiler, cache: CompileCache, key: str, path: Pa
         "nquads": cache.put_graph(output.nquads),
         "uses": output.uses,
         "texts": output.texts,
-        "locations": output.locations,
         "quotes": [output.quotes.verified, output.quotes.unverified, output.quotes.missing_texts],
     }
+    cache.put_locations(key, output.locations)
     cache.put_entry(key, entry)
     return entry
 
 
-def _take(result: CompiledGraphs, entry: dict, path: Path) -> None:
+def _take(result: CompiledGraphs, key: str, entry: dict, path: Path) -> None:
     graph = entry["graph"]
     result.graphs[graph] = entry["nquads"]
     result.graph_files[URIRef(graph)] = path
-    for node, line in entry["locations"].items():
-        result.locations[URIRef(node)] = Location(path, line)
+    result.unread_locations.append((key, path))
     verified, unverified, missing = entry["quotes"]
     result.quotes.verified += verified
     result.quotes.unverified += unverified
