@@ -84,7 +84,7 @@ def build(
     compiled.graphs[str(ONTOLOGY_GRAPH)] = _ontology_graph(cache)
     shapes = shapes_graph()
     checks = _checks(shapes)
-    quads = sum(cache.graph(d).count(b"\n") for d in compiled.graphs.values())
+    quads = sum(cache.quad_count(d) for d in compiled.graphs.values())
     if not on_disk:
         report = _load_whole(store, compiled, checks, shapes, progress, before_swap)
         return BuildResult(compiled, report, quads)

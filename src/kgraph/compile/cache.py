@@ -104,7 +104,17 @@ class CompileCache:
         digest = hashlib.sha256(nquads).hexdigest()
         if self.folder is None or not (self.folder / f"{digest}.nq").exists():
             self._write(f"{digest}.nq", nquads)
+            self._write(f"{digest}.count", str(len(lines)).encode())
         return digest
+
+    def quad_count(self, digest: str) -> int:
+        """How many statements a graph holds, without reading it (a build reports the total of all graphs)."""
+        raw = self._read(f"{digest}.count")
+        if raw is not None and raw.strip().isdigit():
+            return int(raw)
+        count = self.graph(digest).count(b"\n")
+        self._write(f"{digest}.count", str(count).encode())
+        return count
 
     def graph_path(self, digest: str) -> Path | None:
         """The file holding a graph's N-Quads, or None when the cache lives in memory."""
