@@ -151,6 +151,11 @@ def test_incremental_builds_equal_full_builds(workspace: Path, tmp_path: Path, m
         assert findings(result) == findings(full), name
         assert result.quads == full.quads, name
     assert "urn:kgraph:validation#marks" not in incremental_data.decode()
+    # The cache keeps what the last build used and nothing else: one entry, map and graph per file.
+    cached = {p.name.split(".", 1)[1] for p in (store / "cache").iterdir()}
+    graphs = len(list((data / "sources").glob("*.yaml"))) + len(list((data / "reference").glob("*.yaml")))
+    assert len(list((store / "cache").glob("*.nq"))) == graphs + 1  # and the ontology
+    assert cached == {"json", "lines.json", "nq", "count"}
 
 
 def test_editing_a_figure_updates_the_store_wide_warning(workspace: Path):

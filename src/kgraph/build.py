@@ -82,6 +82,7 @@ def build(
     cache = CompileCache(store.cache_folder() if on_disk else None)  # type: ignore[union-attr]
     compiled = compile_cached(data_dir, cache, text_folders=text_folders, extra_cards=cards, extra_imports=imports)
     compiled.graphs[str(ONTOLOGY_GRAPH)] = _ontology_graph(cache)
+    compiled.keys.add(f"ontology-{compiler_digest()}")
     shapes = shapes_graph()
     checks = _checks(shapes)
     quads = sum(cache.quad_count(d) for d in compiled.graphs.values())
@@ -100,8 +101,11 @@ def build(
         )
         if progress is not None:
             progress(quads, quads)
-        return BuildResult(compiled, verdicts[-1].report, quads, changed_graphs=len(compiled.graphs))
-    return _apply_changes(store, compiled, previous, checks, shapes, quads, before_swap)  # type: ignore[arg-type]
+        result = BuildResult(compiled, verdicts[-1].report, quads, changed_graphs=len(compiled.graphs))
+    else:
+        result = _apply_changes(store, compiled, previous, checks, shapes, quads, before_swap)  # type: ignore[arg-type]
+    cache.keep_only(compiled.keys, set(compiled.graphs.values()))
+    return result
 
 
 def _apply_changes(

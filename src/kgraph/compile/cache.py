@@ -147,3 +147,16 @@ class CompileCache:
         temporary = self.folder / f".{name}.{uuid.uuid4().hex[:8]}"
         temporary.write_bytes(raw)
         os.replace(temporary, self.folder / name)
+
+    def keep_only(self, keys: set[str], graphs: set[str]) -> None:
+        """Delete entries and graph files no current input uses: without this, every edit would leave its old output.
+
+        Called after a build went live; what it deletes can always be compiled again.
+        """
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for item in self.folder.iterdir():
+            stem = item.name.split(".", 1)[0]
+            if item.name.startswith(".") or stem in keys or stem in graphs:
+                continue
+            item.unlink(missing_ok=True)

@@ -34,6 +34,7 @@ class CompiledGraphs:
     locations: dict[URIRef, Location] = field(default_factory=dict)
     # Files whose node-to-line maps are still on disk: read only when a finding needs a line.
     unread_locations: list[tuple[str, Path]] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)  # the cache entries this build used
     graph_files: dict[URIRef, Path] = field(default_factory=dict)
     quotes: QuoteReport = field(default_factory=QuoteReport)
     compiled_files: int = 0  # compiled this time, not taken from the cache
@@ -140,6 +141,7 @@ def _compile_one(compiler: DataCompiler, cache: CompileCache, key: str, path: Pa
 
 
 def _take(result: CompiledGraphs, key: str, entry: dict, path: Path) -> None:
+    result.keys.add(key)
     graph = entry["graph"]
     result.graphs[graph] = entry["nquads"]
     result.graph_files[URIRef(graph)] = path
@@ -163,6 +165,7 @@ def _add_imports(result: CompiledGraphs, data_dir: Path, extra_imports: Iterable
     for path in paths:
         digest.update(str(path).encode() + b"\0" + hashlib.sha256(_read(path)).digest())
     key = "imports-" + digest.hexdigest()
+    result.keys.add(key)
     entry = result.cache.entry(key)
     if entry is None or not all(result.cache.has_graph(d) for d in entry["graphs"].values()):
         known = CompiledFacts.of_nquads(b"".join(result.nquads(graph) for graph in result.graphs))
