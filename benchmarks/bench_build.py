@@ -101,7 +101,7 @@ def measure_one(events: int, per_card: int, pyshacl_max: int) -> dict[str, float
             result, figures["build_s"] = _timed(lambda: kg.build(data))
             figures["quads"] = result.quads
             figures["build_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            graphs = sorted((root / "store" / "cache").glob("*.nq"))
+            graphs = sorted((root / "store" / "cache" / "compiled").glob("*.nq"))
 
             def baseline() -> None:
                 store = ox.Store(str(root / "baseline"))

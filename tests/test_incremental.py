@@ -152,9 +152,9 @@ def test_incremental_builds_equal_full_builds(workspace: Path, tmp_path: Path, m
         assert result.quads == full.quads, name
     assert "urn:kgraph:validation#marks" not in incremental_data.decode()
     # The cache keeps what the last build used and nothing else: one entry, map and graph per file.
-    cached = {p.name.split(".", 1)[1] for p in (store / "cache").iterdir()}
+    cached = {p.name.split(".", 1)[1] for p in (store / "cache" / "compiled").iterdir()}
     graphs = len(list((data / "sources").glob("*.yaml"))) + len(list((data / "reference").glob("*.yaml")))
-    assert len(list((store / "cache").glob("*.nq"))) == graphs + 1  # and the ontology
+    assert len(list((store / "cache" / "compiled").glob("*.nq"))) == graphs + 1  # and the ontology
     assert cached == {"json", "lines.json", "nq", "count"}
 
 

@@ -157,6 +157,6 @@ class CompileCache:
             return
         for item in self.folder.iterdir():
             stem = item.name.split(".", 1)[0]
-            if item.name.startswith(".") or stem in keys or stem in graphs:
+            if item.name.startswith(".") or stem in keys or stem in graphs or not item.is_file():
                 continue
             item.unlink(missing_ok=True)

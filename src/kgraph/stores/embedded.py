@@ -194,8 +194,12 @@ class EmbeddedStore:
             self._remove_stale(keep=name)
 
     def cache_folder(self) -> Path | None:
-        """Where compiled files are kept between builds: beside the stores, never inside one."""
-        return None if self.path is None else self.path / "cache"
+        """Where compiled files are kept between builds: beside the stores, never inside one.
+
+        A folder of its own under `cache/`, because the linker keeps its SPARQL answers in `cache/sparql`
+        and pruning the compile cache must never reach them.
+        """
+        return None if self.path is None else self.path / "cache" / "compiled"
 
     def _new_name(self) -> str:
         assert self.path is not None
