@@ -21,6 +21,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import StoreError
+from ..queries.errors import QueryError
+from ..queries.inline import substitute_parameters
 from .protocol import LoadProgress
 
 POINTER = "CURRENT"
@@ -259,8 +261,23 @@ class EmbeddedStore:
     def query(
         self, sparql: str, substitutions: Mapping[ox.Variable, Any] | None = None, *, form: str | None = None
     ) -> Any:
-        """Parameters are bound by the engine (pre-bound before evaluation), never written into the text."""
-        return self._store.query(sparql, substitutions=dict(substitutions or {}), use_default_graph_as_union=True)
+        """Parameters become constants in the pattern, as for a remote engine (see :mod:`kgraph.queries.inline`).
+
+        Oxigraph's own ``substitutions`` bind the variable after the plan is
+        made, so the join order ignores it: the disputes of one event scanned
+        every claim (0.14 s at 10,000 events, 18.7 s at 100,000) where the same
+        query with the event's IRI in its pattern takes 2.5 ms. The terms are
+        written by pyoxigraph (checked IRIs, escaped literals), never by
+        formatting user text. A query the substitution cannot place a
+        parameter in (no WHERE group) is left to the engine's binding.
+        """
+        bound = dict(substitutions or {})
+        if bound:
+            try:
+                return self._store.query(substitute_parameters(sparql, bound), use_default_graph_as_union=True)
+            except QueryError:
+                pass
+        return self._store.query(sparql, substitutions=bound, use_default_graph_as_union=True)
 
     def quads(self, graph: str | None = None) -> list[ox.Quad]:
         if graph is None:
