@@ -284,3 +284,32 @@ def test_a_users_shape_beyond_the_sparql_translation_is_still_enforced(workspace
     short = [f for f in refused.value.report.violations if f.message == "a label of at least 200 characters"]
     assert len(short) == 25  # every event of the founding article
     assert not (store / "CURRENT").exists()
+
+
+def test_cards_parsed_again_to_bound_memory_give_the_same_store_and_errors(
+    workspace: Path, tmp_path: Path, monkeypatch
+):
+    """Past a budget, pass 1 drops each parsed card and compiling parses it again: nothing may differ."""
+    data = workspace / "data"
+    _add_card(data)
+    with KnowledgeGraph.open(tmp_path / "kept") as kg:
+        kept = kg.build(data, full=True)
+    monkeypatch.setattr("kgraph.compile.cached.KEEP_PARSED_BYTES", 0)
+    with KnowledgeGraph.open(tmp_path / "parsed-again") as kg:
+        parsed_again = kg.build(data, full=True)
+    assert comparable(tmp_path / "kept")[0] == comparable(tmp_path / "parsed-again")[0]
+    assert findings(kept) == findings(parsed_again)
+    assert parsed_again.compiled.compiled_files == kept.compiled.compiled_files > 2
+
+    edit(
+        data / "sources" / "second-reading.yaml",
+        "about: second-reading-grave\n    figure",
+        "about: no-such-event\n    figure",
+    )
+    refusals = []
+    for budget in (10**9, 0):
+        monkeypatch.setattr("kgraph.compile.cached.KEEP_PARSED_BYTES", budget)
+        with KnowledgeGraph.open(tmp_path / f"broken-{budget}") as kg, pytest.raises(CardError) as refused:
+            kg.build(data, full=True)
+        refusals.append(str(refused.value))
+    assert refusals[0] == refusals[1] and "second-reading.yaml:" in refusals[0] and "no-such-event" in refusals[0]

@@ -61,7 +61,7 @@ class FileOutput:
 @dataclass
 class _ParsedFile:
     path: Path
-    document: Mapping[str, Any]
+    document: Mapping[str, Any] | None  # None once compiled, or when pass 1 chose not to keep it
     is_card: bool
     graph_id: str = ""
     graph_id_line: int | None = None
@@ -80,11 +80,14 @@ class DataCompiler:
         self.locations: dict[URIRef, Location] = {}
         self.graph_files: dict[URIRef, Path] = {}
         self._files: list[_ParsedFile] = []
+        self._by_path: dict[Path, _ParsedFile] = {}
         self._graph_ids: dict[str, Location] = {}
 
     # -- pass 1 -----------------------------------------------------------------------------
 
-    def register(self, path: Path, *, is_card: bool) -> None:
+    def register(self, path: Path, *, is_card: bool, keep: bool = True) -> None:
+        """Pass 1: the file's IDs into the registry. ``keep=False`` drops the parsed document afterwards
+        (``compile_file`` parses it again), so pass 1 over a large dataset does not hold every card at once."""
         document = load_yaml(path)
         parsed = _ParsedFile(path, document, is_card)
         if is_card:
@@ -107,22 +110,26 @@ class DataCompiler:
                     raise CardError(f"expected each of '{section}' to be a mapping with an id", where)
                 self._define(parsed, entry.get("id"), kind, line_of(entry, "id"))
                 parsed.entities.append((kind, entry))
+        if not keep:
+            parsed.document, parsed.entities = None, []
         self._files.append(parsed)
+        self._by_path[path] = parsed
 
     def register_known(
         self, path: Path, *, is_card: bool, graph_id: str, graph_id_line: int | None, defined: list
     ) -> None:
         """Pass 1 from what a cached compile of the same bytes recorded: the file is parsed only if compiled."""
-        parsed = _ParsedFile(path, {}, is_card)
+        parsed = _ParsedFile(path, None, is_card)
         parsed.graph_id_line = graph_id_line
         parsed.graph_id = self._register_graph_id(graph_id, Location(path, graph_id_line))
         for slug_text, kind, line in defined:
             self._define(parsed, slug_text, kind, line)
         self._files.append(parsed)
+        self._by_path[path] = parsed
 
     def parse_again(self, path: Path) -> None:
         """A file registered from the cache whose output must be compiled anew (an entity it uses changed)."""
-        parsed = next(p for p in self._files if p.path == path)
+        parsed = self._by_path[path]
         fresh = DataCompiler(self.data_dir, self.texts, self.ontology)
         fresh.register(path, is_card=parsed.is_card)
         parsed.document, parsed.entities = fresh._files[0].document, fresh._files[0].entities
@@ -157,7 +164,11 @@ class DataCompiler:
 
         Every file must be registered first (pass 1), so references resolve.
         """
-        parsed = next(p for p in self._files if p.path == path and p.is_card == is_card)
+        parsed = self._by_path[path]
+        if parsed.is_card != is_card:
+            raise ValueError(f"{path} was registered as {'a card' if parsed.is_card else 'a reference file'}")
+        if parsed.document is None:
+            self.parse_again(path)
         graph_node = graph_iri(parsed.graph_id)
         dataset = Dataset()
         graph = dataset.graph(graph_node)
@@ -175,7 +186,7 @@ class DataCompiler:
         finally:
             self.locations = shared
             self.registry.used, self.texts.used = None, None
-        shared.update(own_locations)
+            parsed.document, parsed.entities = None, []  # compiled once; holding it would keep every card in memory
         self.graph_files[graph_node] = parsed.path
         report = self.texts.report
         quotes = QuoteReport(
@@ -194,7 +205,7 @@ class DataCompiler:
 
     def registered(self, path: Path) -> tuple[str, int | None, list[tuple[str, str, int | None]]]:
         """What pass 1 took from ``path``: its card or dataset ID, that ID's line, and the IDs it defines."""
-        parsed = next(p for p in self._files if p.path == path)
+        parsed = self._by_path[path]
         return parsed.graph_id, parsed.graph_id_line, parsed.defined
 
     def _context(self, parsed: _ParsedFile, graph: Graph) -> CardContext:
