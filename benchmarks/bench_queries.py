@@ -1,7 +1,8 @@
 """Every stored query at several store sizes: through the API, warm, against raw pyoxigraph on the same text.
 
-For each size a store is built (the founding data, or the founding reference
-data plus ``N`` synthetic events from bench_build.py's generator), then every
+For each size a store is built (the founding data, or the founding data plus
+``N`` synthetic events from bench_build.py's generator, so that a bounded
+query finds the same rows at every size), then every
 stored query runs with its defaults (and a plausible value for a required
 parameter that has none) through ``KnowledgeGraph.query``, warm, and the very
 text the embedded store sends to Oxigraph runs on the same ``pyoxigraph.Store``
@@ -22,6 +23,7 @@ the same rows. A size is ``founding`` or a number of synthetic events.
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -101,8 +103,10 @@ def build_store(size: str, folder: Path) -> Path:
     if size == "founding":
         data, texts = PROJECT / "data", [CORPUS] if CORPUS.is_dir() else []
     else:
-        data, texts = folder / "data", []
+        data, texts = folder / "data", [CORPUS] if CORPUS.is_dir() else []
         write_synthetic_data(data, int(size))
+        for card in (PROJECT / "data" / "sources").glob("*.yaml"):  # the founding cards: bounded answers stay found
+            shutil.copy(card, data / "sources")
     started = time.perf_counter()
     with KnowledgeGraph.open(store) as kg:
         kg.build(data, texts=texts)
@@ -131,7 +135,9 @@ def measure(size: str, store_path: Path, names: list[str], runs: int, budget: fl
             def api(query=stored.query, params=params) -> int:
                 return len(kg.query(query, timeout=3600, **params).rows)
 
-            def raw(text=substitute_parameters(stored.query.text, bound)) -> int:
+            text = substitute_parameters(stored.query.text, bound)
+
+            def raw(text=text) -> int:
                 answer = oxigraph.query(text, use_default_graph_as_union=True)
                 names_ = [v.value for v in answer.variables]
                 return len([[solution[v] for v in names_] for solution in answer])
@@ -185,24 +191,29 @@ def report(by_size: dict[str, dict[str, Figures]], console: Console) -> None:
         table.add_row(*cells)
     console.print(table)
     if len(sizes) > 1:
-        growth = Table(title=f"growth from {sizes[0]} to {sizes[-1]}: time ratio against rows ratio (API p50)")
-        for column in ("query", "rows", "time", "time / rows"):
-            growth.add_column(column, justify="right")
-        for name in names:
-            first, last = by_size[sizes[0]][name], by_size[sizes[-1]][name]
-            rows = max(last.api.rows, 1) / max(first.api.rows, 1)
-            seconds = last.api.p50 / first.api.p50
-            growth.add_row(name, f"{rows:.1f}x", f"{seconds:.1f}x", f"{seconds / rows:.1f}")
-        console.print(growth)
+        console.print(growth_table(by_size, names))
     for name, why in SKIPPED.items():
         console.print(f"not timed: {name} ({why})")
+
+
+def growth_table(by_size: dict[str, dict[str, Figures]], names: list[str]) -> Table:
+    sizes = list(by_size)
+    growth = Table(title=f"growth from {sizes[0]} to {sizes[-1]}: time ratio against rows ratio (API p50)")
+    for column in ("query", "rows", "time", "time / rows"):
+        growth.add_column(column, justify="right")
+    for name in names:
+        first, last = by_size[sizes[0]][name], by_size[sizes[-1]][name]
+        rows = max(last.api.rows, 1) / max(first.api.rows, 1)
+        seconds = last.api.p50 / first.api.p50
+        growth.add_row(name, f"{rows:.1f}x", f"{seconds:.1f}x", f"{seconds / rows:.1f}")
+    return growth
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", default=list(DEFAULT_SIZES), help="'founding' or a number of events")
     parser.add_argument("--store", action="append", default=[], metavar="SIZE=PATH",
-                        help="use a store built already for SIZE (opened read-only) instead of building one")  # fmt: skip
+                        help="a store built already for SIZE, opened read-only, instead of a new one")  # fmt: skip
     parser.add_argument("--runs", type=int, default=5, help="timed runs per query after one warm-up (default 5)")
     parser.add_argument("--budget", type=float, default=20.0, help="seconds per query and engine before fewer runs")
     parser.add_argument("--queries", help="comma-separated names (default: every stored query)")

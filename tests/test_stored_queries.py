@@ -128,6 +128,17 @@ def test_the_catalog_lists_the_queries_each_with_summary_description_and_tags(ca
         assert stored.query.form == "SELECT", name
 
 
+COST_CLASSES = ("bounded", "answer", "remote")
+
+
+def test_every_stored_query_states_its_cost_class_in_its_header(catalog):
+    for name, stored in catalog.items():
+        costs = [line for line in stored.path.read_text(encoding="utf-8").splitlines() if line.startswith("#+ cost:")]
+        assert len(costs) == 1, name
+        cost_class = costs[0].removeprefix("#+ cost:").split()[0]
+        assert cost_class in COST_CLASSES, (name, cost_class)
+
+
 def test_the_factor_defaults_to_one_and_the_parameters_are_typed(catalog):
     assert catalog["figure-disagreements"].defaults == {"factor": 1.0}
     kinds = {(p.name, p.type, p.required) for p in catalog["events-in-region"].query.parameters}
