@@ -6,22 +6,27 @@ describes itself. TriG and N-Quads keep one graph per source card. JSON-LD
 is compacted with ``ontology/context.jsonld`` so it reads as plain JSON; the
 event frame (``export_frame``) is written from the quads directly with the
 same context, every claim in it.
+
+Every format streams: :func:`write_export` writes to a binary file one named
+graph (one event, for the frame) at a time, so an export of a large store
+needs the memory of its largest card, not of the store. The writers live in
+``export_rdf``, ``export_jsonld`` and ``export_frame``; this module checks
+the choices and picks the graphs.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
-from functools import cache
-from typing import Any
+import io
+from typing import IO
 
 import pyoxigraph as ox
-from pyld import jsonld
 
 from .errors import KgraphError
-from .export_frame import frame_events
+from .export_context import kgraph_context
+from .export_frame import write_frame
+from .export_jsonld import write_compacted
+from .export_rdf import write_rdf
 from .namespaces import ONTOLOGY_GRAPH, PREFIXES, graph_iri
-from .resources import context_file
 from .stores import Store
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -39,55 +44,44 @@ class ExportError(KgraphError):
 
 
 def export(store: Store, fmt: str, *, source: str | None = None, frame: str | None = None) -> bytes:
-    """The store (or one source card's graph) in ``fmt``; raises ExportError for unknown choices."""
+    """The store (or one source card's graph) in ``fmt``; raises ExportError for unknown choices.
+
+    The same bytes :func:`write_export` streams, gathered in memory.
+    """
+    buffer = io.BytesIO()
+    write_export(store, fmt, buffer, source=source, frame=frame)
+    return buffer.getvalue()
+
+
+def write_export(
+    store: Store, fmt: str, out: IO[bytes], *, source: str | None = None, frame: str | None = None
+) -> None:
+    """Write the store (or one source card's graph) in ``fmt`` to the binary file ``out``, a graph at a time.
+
+    Raises ExportError for an unknown format, frame or source card, before
+    anything is written.
+    """
     if fmt not in EXPORT_FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; expected one of: {', '.join(EXPORT_FORMATS)}")
     if frame is not None and (fmt != "jsonld" or frame not in FRAMES):
         raise ExportError(f"--frame {frame!r} needs --format jsonld and one of: {', '.join(FRAMES)}")
-    quads = _quads(store, source)
-    if fmt == "jsonld":
-        ontology = store.quads(str(ONTOLOGY_GRAPH)) if frame is not None and source is not None else None
-        document = to_jsonld(quads, framed_by=frame, ontology=ontology)
-        return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    rdf_format = RDF_FORMATS[fmt]
-    items: Iterable[Any] = quads if rdf_format.supports_datasets else _union(quads)
-    return ox.serialize(items, format=rdf_format, prefixes=PREFIXES if fmt in ("turtle", "trig") else None)
+    graphs = _graphs(store, source)
+    if fmt != "jsonld":
+        prefixes = PREFIXES if fmt in ("turtle", "trig") else None
+        write_rdf(out, store, graphs, RDF_FORMATS[fmt], prefixes=prefixes)
+    elif frame == "event":
+        write_frame(out, store, graphs, str(ONTOLOGY_GRAPH), kgraph_context())
+    else:
+        write_compacted(out, ((graph, store.quads(graph)) for graph in graphs), kgraph_context())
 
 
-def _quads(store: Store, source: str | None) -> list[ox.Quad]:
-    if source is None:
-        return store.quads()
-    graph = str(graph_iri(source))
+def _graphs(store: Store, source: str | None) -> list[str]:
+    """The named graphs to export: all of them, or the one of ``source``."""
     graphs = store.named_graphs()
+    if source is None:
+        return graphs
+    graph = str(graph_iri(source))
     if graph not in graphs:
         known = ", ".join(g.rsplit("/", 1)[-1] for g in graphs)
         raise ExportError(f"no source card {source!r} in the store; cards: {known}")
-    return store.quads(graph)
-
-
-def _union(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
-    """Triples of all graphs, each once, in a stable order."""
-    return sorted({quad.triple for quad in quads}, key=str)
-
-
-@cache
-def _context() -> dict[str, Any]:
-    return json.loads(context_file().read_text(encoding="utf-8"))
-
-
-def to_jsonld(
-    quads: list[ox.Quad], *, framed_by: str | None = None, ontology: list[ox.Quad] | None = None
-) -> dict[str, Any]:
-    """Compact JSON-LD: named graphs kept as ``@graph`` entries, or events framed with their claims.
-
-    ``ontology`` (the store's ontology graph) says which classes are events and
-    claims when ``quads`` are one source card's and do not include it.
-    """
-    if framed_by == "event":
-        ontology_graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
-        classes = ontology if ontology is not None else [q for q in quads if q.graph_name == ontology_graph]
-        return frame_events(quads, classes, _context())
-    nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
-    # Native types turn xsd:integer and xsd:boolean into JSON numbers and booleans, which read back the same.
-    expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads", "useNativeTypes": True})
-    return jsonld.compact(expanded, _context())
+    return [graph]

@@ -41,15 +41,22 @@ union of the data graphs, triple for triple.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
 
 import pyoxigraph as ox
 
-from .namespaces import KG, OA, ONTOLOGY_GRAPH, RDF, RDFS, XSD
-
-Node = ox.NamedNode | ox.BlankNode
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
+from .export_context import (
+    ContextSpeller,
+    Node,
+    Term,
+    confused_prefixes,
+    one_or_many,
+    sort_key,
+    write_document,
+)
+from .namespaces import KG, OA, ONTOLOGY_GRAPH, RDF, RDFS
+from .stores import Store
 
 _TYPE = ox.NamedNode(str(RDF.type))
 _SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
@@ -58,114 +65,6 @@ _SUBJECT = ox.NamedNode(str(KG.subject))
 _EMBEDDED_LINKS = frozenset(
     ox.NamedNode(str(iri)) for iri in (KG.object, KG.quote, KG.claimedAt, OA.hasSelector, KG.expression, KG.hasGeometry)
 )
-_GEN_DELIMS = tuple(":/?#[]@")
-_MAX_NATIVE_INTEGER = 10**21  # JSON-LD reads larger JSON numbers as xsd:double
-
-
-class ContextSpeller:
-    """Spells IRIs and literals as compaction with one JSON-LD context would, so that they expand back unchanged.
-
-    Only the parts of JSON-LD 1.1 the kgraph context uses are understood:
-    prefixes, terms with ``@id`` and ``@type`` coercion, keyword aliases, one
-    ``@reverse`` term and ``@vocab``.
-    """
-
-    def __init__(self, context: dict[str, Any]) -> None:
-        definitions: dict[str, Any] = context["@context"]
-        self.vocab: str = definitions.get("@vocab", "")
-        self.names = {name for name in definitions if not name.startswith("@")}
-        self.prefixes: list[tuple[str, str]] = []
-        self.properties: dict[str, tuple[str, str | None]] = {}
-        self.reverse: dict[str, str] = {}
-        by_iri: dict[str, str] = {}
-        raw = {name: value for name, value in definitions.items() if not name.startswith("@")}
-        for name in sorted(raw, key=lambda n: (len(n), n)):
-            value = raw[name]
-            if isinstance(value, str):
-                if value.startswith("@"):
-                    continue  # a keyword alias such as "id" or "type"
-                iri = self._expand(value, raw)
-                if iri.endswith(_GEN_DELIMS):
-                    self.prefixes.append((name, iri))
-                by_iri.setdefault(iri, name)
-                continue
-            if "@reverse" in value:
-                self.reverse[self._expand(value["@reverse"], raw)] = name
-                continue
-            if value.get("@container") or "@language" in value:
-                continue
-            iri = self._expand(value["@id"], raw)
-            coercion = value.get("@type")
-            self.properties.setdefault(iri, (name, None if coercion is None else self._expand(coercion, raw)))
-            by_iri[iri] = self.properties[iri][0]
-        self.terms = by_iri
-        self.prefixes.sort(key=lambda pair: len(pair[1]), reverse=True)
-
-    @staticmethod
-    def _expand(value: str, raw: dict[str, Any]) -> str:
-        if value.startswith("@"):
-            return value
-        prefix, colon, suffix = value.partition(":")
-        target = raw.get(prefix) if colon else None
-        return target + suffix if isinstance(target, str) and not suffix.startswith("//") else value
-
-    def node_id(self, node: Node) -> str:
-        """An ``@id`` value: a compact IRI where a prefix fits (terms and @vocab do not apply to IDs)."""
-        if isinstance(node, ox.BlankNode):
-            return f"_:{node.value}"
-        return self._compact(node.value) or node.value
-
-    def vocab_term(self, iri: str) -> str:
-        """A value read with vocabulary rules (``@type``, ``@vocab``-coerced terms): a term, or relative to @vocab."""
-        if iri in self.terms:
-            return self.terms[iri]
-        if self.vocab and iri.startswith(self.vocab):
-            suffix = iri[len(self.vocab) :]
-            if suffix and ":" not in suffix and not suffix.startswith("@") and suffix not in self.names:
-                return suffix
-        return self._compact(iri) or iri
-
-    def key(self, predicate: ox.NamedNode) -> tuple[str, str | None]:
-        """The key a property is written under, and the ``@type`` coercion that key implies."""
-        known = self.properties.get(predicate.value)
-        return known if known is not None else (self.vocab_term(predicate.value), None)
-
-    def _compact(self, iri: str) -> str | None:
-        for name, prefix in self.prefixes:
-            if iri.startswith(prefix) and len(iri) > len(prefix):
-                suffix = iri[len(prefix) :]
-                compact = f"{name}:{suffix}"
-                if not suffix.startswith("//") and compact not in self.names:
-                    return compact
-        return None
-
-    def reference(self, node: Node, coercion: str | None) -> Any:
-        """A node written by ID under a key with ``coercion``."""
-        if coercion == "@id":
-            return self.node_id(node)
-        if coercion == "@vocab":
-            return f"_:{node.value}" if isinstance(node, ox.BlankNode) else self.vocab_term(node.value)
-        return {"@id": self.node_id(node)}
-
-    def literal(self, literal: ox.Literal, coercion: str | None) -> Any:
-        """A literal, as a plain JSON value where the key's coercion or JSON's own types say the same thing."""
-        lexical, datatype = literal.value, literal.datatype.value
-        if literal.language:
-            return {"@value": lexical, "@language": literal.language}
-        if coercion is not None and coercion == datatype:
-            return lexical
-        if datatype == str(XSD.string):
-            return lexical if coercion is None else {"@value": lexical}
-        if coercion is None and datatype == str(XSD.boolean) and lexical in ("true", "false"):
-            return lexical == "true"
-        if coercion is None and datatype == str(XSD.integer) and _canonical_integer(lexical):
-            return int(lexical)
-        return {"@value": lexical, "@type": self.vocab_term(datatype)}
-
-
-def _canonical_integer(lexical: str) -> bool:
-    digits = lexical[1:] if lexical.startswith("-") else lexical
-    return digits.isdigit() and (digits == "0" or not digits.startswith("0")) and int(digits) < _MAX_NATIVE_INTEGER
 
 
 def subclasses(ontology: Iterable[ox.Quad], root: str) -> set[str]:
@@ -185,12 +84,6 @@ def subclasses(ontology: Iterable[ox.Quad], root: str) -> set[str]:
                 found.add(child)
                 todo.append(child)
     return found
-
-
-def _sort_key(term: Term) -> tuple[int, str, str]:
-    if isinstance(term, ox.Literal):
-        return (2, term.value, str(term))
-    return (1 if isinstance(term, ox.BlankNode) else 0, term.value, "")
 
 
 class EventFrame:
@@ -220,7 +113,7 @@ class EventFrame:
         self.claims_about: dict[Node, list[Node]] = defaultdict(list)
         for claim in self.claims:
             about = sorted(
-                (s for s in statements[claim].get(_SUBJECT, ()) if not isinstance(s, ox.Literal)), key=_sort_key
+                (s for s in statements[claim].get(_SUBJECT, ()) if not isinstance(s, ox.Literal)), key=sort_key
             )
             if about and self.claims_key is not None:
                 self.claims_about[about[0]].append(claim)  # under one subject; "subject" still names them all
@@ -229,58 +122,68 @@ class EventFrame:
 
     def document(self) -> dict[str, Any]:
         """``{"@context", "@graph"}`` with events first, then other subjects of claims, then everything else."""
-        graph = [self._top_node(node) for node in sorted(self.events, key=_sort_key)]
-        others = set(self.claims_about) - set(self.events)
-        graph += [self._top_node(node) for node in sorted(others, key=_sort_key)]
+        return {"@context": self.context["@context"], "@graph": list(self.nodes())}
+
+    def nodes(self) -> Iterator[dict[str, Any]]:
+        """The top-level nodes in the document's order, one at a time."""
+        for node in sorted(self.events, key=sort_key):
+            yield self._top_node(node)
+        for node in sorted(set(self.claims_about) - set(self.events), key=sort_key):
+            yield self._top_node(node)
         placed = {claim for claims in self.claims_about.values() for claim in claims}
-        homeless = self.claims - placed  # before the rest, so that what they embed is not written twice
-        graph += [self._top_node(node) for node in sorted(homeless, key=_sort_key)]
+        for node in sorted(self.claims - placed, key=sort_key):  # before the rest, so nothing they embed is repeated
+            yield self._top_node(node)
         rest = set(self.statements) - self.top - self.claims - self.embedded
-        graph += [self._top_node(node) for node in sorted(rest, key=_sort_key)]
-        return {"@context": self.context["@context"], "@graph": graph}
+        for node in sorted(rest, key=sort_key):
+            yield self._top_node(node)
 
     def _top_node(self, node: Node) -> dict[str, Any]:
         inside_claim = node in self.claims
-        described = self._describe(node, frozenset({node}), inside_claim=inside_claim)
+        described = self._describe(node, frozenset({node}), self.spell, inside_claim=inside_claim)
         claims = self.claims_about.get(node)
         if claims:
             described[self.claims_key] = [
-                self._describe(claim, frozenset({node, claim}), inside_claim=True)
-                for claim in sorted(claims, key=_sort_key)
+                self._describe(claim, frozenset({node, claim}), self.spell, inside_claim=True)
+                for claim in sorted(claims, key=sort_key)
             ]
         return described
 
-    def _describe(self, node: Node, path: frozenset[Node], *, inside_claim: bool) -> dict[str, Any]:
+    def _describe(
+        self, node: Node, path: frozenset[Node], spell: ContextSpeller, *, inside_claim: bool
+    ) -> dict[str, Any]:
         """The node's ID, its types, then its other properties by key, as a reader scans them."""
-        described: dict[str, Any] = {"id": self.spell.node_id(node)}
         properties = dict(self.statements.get(node, {}))
+        described: dict[str, Any] = {}
+        scoped = confused_prefixes(spell, node, properties)
+        if scoped:  # an IRI such as geo:40,49 that the context would read as a compact IRI
+            described["@context"] = dict.fromkeys(sorted(scoped))
+            spell = spell.without(scoped)
+        described["id"] = spell.node_id(node)
         types = properties.pop(_TYPE, set())
-        names = sorted(self.spell.reference(t, "@vocab") for t in types if not isinstance(t, ox.Literal))
+        names = sorted(spell.reference(t, "@vocab") for t in types if not isinstance(t, ox.Literal))
         if names:
-            described["type"] = _one_or_many(names)
+            described["type"] = one_or_many(names)
         literal_types = {t for t in types if isinstance(t, ox.Literal)}
         if literal_types:
             properties[_TYPE] = literal_types  # rdf:type with a literal: written under its full IRI
         keyed = []
         for predicate, objects in properties.items():
-            key, coercion = self.spell.key(predicate) if predicate != _TYPE else (predicate.value, None)
+            key, coercion = spell.key(predicate) if predicate != _TYPE else (predicate.value, None)
             keyed.append((key, coercion, predicate in _EMBEDDED_LINKS and inside_claim, objects))
         for key, coercion, embeds, objects in sorted(keyed, key=lambda item: item[0]):
-            values = [self._value(o, coercion, path, embeds=embeds) for o in sorted(objects, key=_sort_key)]
-            described[key] = _one_or_many(values)
+            values = [self._value(o, coercion, path, spell, embeds=embeds) for o in sorted(objects, key=sort_key)]
+            described[key] = one_or_many(values)
         return described
 
-    def _value(self, term: Term, coercion: str | None, path: frozenset[Node], *, embeds: bool) -> Any:
+    def _value(
+        self, term: Term, coercion: str | None, path: frozenset[Node], spell: ContextSpeller, *, embeds: bool
+    ) -> Any:
         if isinstance(term, ox.Literal):
-            return self.spell.literal(term, coercion)
+            return spell.literal(term, coercion)
         if embeds and term in self.statements and term not in self.top and term not in self.claims and term not in path:
             self.embedded.add(term)
-            return self._describe(term, path | {term}, inside_claim=True)
-        return self.spell.reference(term, coercion)
-
-
-def _one_or_many(values: list[Any]) -> Any:
-    return values[0] if len(values) == 1 else values
+            return self._describe(term, path | {term}, spell, inside_claim=True)
+        return spell.reference(term, coercion)
 
 
 def frame_events(quads: Iterable[ox.Quad], ontology: Iterable[ox.Quad], context: dict[str, Any]) -> dict[str, Any]:
@@ -289,3 +192,10 @@ def frame_events(quads: Iterable[ox.Quad], ontology: Iterable[ox.Quad], context:
     ``ontology`` gives the class hierarchy that says which nodes are events and claims.
     """
     return EventFrame(quads, ontology, context).document()
+
+
+def write_frame(out: IO[bytes], store: Store, graphs: list[str], ontology_graph: str, context: dict[str, Any]) -> None:
+    """Write the event frame of ``graphs`` (the store's ontology graph says what is an event and a claim)."""
+    ontology = store.quads(ontology_graph)
+    quads = (quad for graph in graphs if graph != ontology_graph for quad in store.quads(graph))
+    write_document(out, context, EventFrame(quads, ontology, context).nodes())
