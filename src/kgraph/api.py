@@ -8,21 +8,23 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .build import BuildResult, build, compile_and_validate
 from .errors import CardError, KgraphError, Location
-from .export import export
-from .link.endpoint import link_endpoints
 from .queries import QueryError, QueryResult, QueryText, StoredQuery, load_catalog
-from .queries.guard import ServiceAllowList
-from .queries.runner import run_query
-from .resources import resource_dir
-from .stats import count_entities
-from .stores import LoadProgress, RemoteSettings, Store, open_store
-from .transaction import JOURNAL, DataTransaction, recover
-from .validate import ValidationReport
+
+if TYPE_CHECKING:
+    from .build import BuildResult
+    from .stores import LoadProgress, RemoteSettings, Store
+    from .transaction import DataTransaction
+    from .validate import ValidationReport
+
+# The modules behind each method are imported inside it: a command that only
+# queries must not pay for the compiler, the validator and the exporters
+# (``kgraph --help`` cost 0.67 s when this module imported them all).
 
 
 class KnowledgeGraph:
@@ -41,6 +43,8 @@ class KnowledgeGraph:
 
         ``read_only`` lets queries run while another process holds the embedded store for writing.
         """
+        from .stores import open_store
+
         return cls(open_store(location, read_only=read_only))
 
     def build(
@@ -56,6 +60,8 @@ class KnowledgeGraph:
         Only what changed since the last build is compiled, loaded and validated
         again; ``full`` rebuilds the store from nothing (the result is the same).
         """
+        from .build import build
+
         self.data_dir, self.texts, self.added_cards = Path(data_dir), [Path(t) for t in texts], []
         require_data_folder(self.data_dir)
         self.recover()
@@ -66,6 +72,8 @@ class KnowledgeGraph:
 
         Returns what was done, or None when there was nothing to do.
         """
+        from .transaction import recover
+
         self.recovered = recover(self.data_dir, self.store)
         return self.recovered
 
@@ -75,6 +83,8 @@ class KnowledgeGraph:
         The card stays in the store until the next ``build``; put it under
         ``data/sources/`` to keep it for good.
         """
+        from .build import build
+
         cards = [*self.added_cards, Path(card)]
         result = build(self.data_dir, self.store, text_folders=self.texts, cards=cards)
         self.added_cards = cards
@@ -86,6 +96,8 @@ class KnowledgeGraph:
         The file is kept in ``data/imports/`` so every later build keeps it; the
         copy and the store change together or not at all (:mod:`kgraph.transaction`).
         """
+        from .transaction import DataTransaction
+
         source = Path(path)
         self.recover()
         transaction = DataTransaction(self.data_dir)
@@ -97,6 +109,9 @@ class KnowledgeGraph:
 
         Errors name ``shown_as`` (the file the user gave) rather than the staged copy.
         """
+        from .build import build
+        from .transaction import JOURNAL
+
         try:
             result = build(
                 self.data_dir,
@@ -124,6 +139,8 @@ class KnowledgeGraph:
         >>> kg.export("nquads")
         b''
         """
+        from .export import export
+
         return export(self.store, format, source=source, frame=frame)
 
     @staticmethod
@@ -131,6 +148,8 @@ class KnowledgeGraph:
         data_dir: Path | str = "data", cards: Iterable[Path | str] = (), *, texts: Iterable[Path | str] = ()
     ) -> ValidationReport:
         """Validate data/ (or its reference data plus ``cards``) without touching any store."""
+        from .build import compile_and_validate
+
         card_paths = [Path(c) for c in cards]
         if not card_paths:
             require_data_folder(Path(data_dir))
@@ -158,16 +177,28 @@ class KnowledgeGraph:
         KeyboardInterrupt: an evaluation cannot be cancelled, so it finishes in a
         background thread and its answer is dropped.
 
+        An IRI parameter given here that names nothing in the store (a typo in
+        ``kgr:event/...``) still runs, and issues an UnknownIriWarning
+        (:mod:`kgraph.queries.unknown`) saying so.
+
         >>> kg = KnowledgeGraph.open()
         >>> kg.query("SELECT ?answer WHERE { BIND(6 * 7 AS ?answer) }").rows
         [{'answer': 42}]
         >>> kg.query("ASK { ?s ?p ?o }").boolean
         False
         """
+        from .queries.guard import ServiceAllowList
+        from .queries.runner import run_query
+        from .queries.unknown import UnknownIriWarning, unknown_iris
+
         query, defaults = self._resolve(name_or_text)
         bound = query.bind(dict(params), defaults)
-        allow = ServiceAllowList.from_environment(link_endpoints())
-        return run_query(self.store, query, bound, allow=allow, timeout=timeout)
+        allow = ServiceAllowList.from_environment(_link_endpoints(query))
+        result = run_query(self.store, query, bound, allow=allow, timeout=timeout)
+        given = [name for name, value in params.items() if value is not None]
+        for message in unknown_iris(self.store, query, bound, given) if given else ():
+            warnings.warn(message, UnknownIriWarning, stacklevel=2)
+        return result
 
     def _resolve(self, name_or_text: str | Path | QueryText) -> tuple[QueryText, dict[str, object]]:
         if isinstance(name_or_text, QueryText):
@@ -175,6 +206,8 @@ class KnowledgeGraph:
         if isinstance(name_or_text, Path) or str(name_or_text).endswith(".rq"):
             stored = StoredQuery.load(Path(name_or_text))
             return stored.query, stored.defaults
+        from .resources import resource_dir
+
         stored_file = resource_dir("queries") / f"{name_or_text}.rq"
         if "/" not in name_or_text and stored_file.is_file():  # parse just this one, not the catalog
             stored = StoredQuery.load(stored_file)
@@ -184,6 +217,8 @@ class KnowledgeGraph:
         return QueryText.parse(name_or_text), {}
 
     def stats(self) -> dict[str, int]:
+        from .stats import count_entities
+
         return count_entities(self.store)
 
     def close(self) -> None:
@@ -195,6 +230,17 @@ class KnowledgeGraph:
     def __exit__(self, *_exc: object) -> None:
         """Closing releases the embedded store's lock, so a failed command never blocks the next one."""
         self.close()
+
+
+def _link_endpoints(query: QueryText) -> tuple[str, ...]:
+    """The link endpoints SERVICE may call; their module (0.2 s to import) only for a text that says SERVICE."""
+    from .queries.syntax import may_call_service
+
+    if not may_call_service(query.text):
+        return ()
+    from .link.endpoint import link_endpoints
+
+    return link_endpoints()
 
 
 def require_data_folder(data_dir: Path) -> None:

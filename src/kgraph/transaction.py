@@ -25,11 +25,14 @@ dropped (roll back); otherwise it died after, so they are moved into place
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import KgraphError, Location
 from .stores import EmbeddedStore, Store
@@ -154,9 +157,22 @@ def _roll_forward(moves: list[tuple[Path, Path]]) -> None:
 
 def write_atomically(path: Path, content: bytes) -> None:
     """Write beside, fsync, rename: a reader sees the old file or the new one, never half of one."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    with temporary.open("wb") as handle:
+    with writing_atomically(path) as handle:
         handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+
+
+@contextlib.contextmanager
+def writing_atomically(path: Path) -> Iterator[BinaryIO]:
+    """A file to stream into that appears at ``path`` only when complete (fsync, rename); removed on failure.
+
+    For output too large to hold in memory (an export of a whole store).
+    """
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        with temporary.open("wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
