@@ -9,18 +9,21 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import CardError, KgraphError, Location
 from .queries import QueryError, QueryResult, QueryText, StoredQuery, load_catalog
 
 if TYPE_CHECKING:
     from .build import BuildResult
+    from .queries.stream import LiveAnswer
     from .stores import LoadProgress, RemoteSettings, Store
     from .transaction import DataTransaction
     from .validate import ValidationReport
+
+T = TypeVar("T")
 
 # The modules behind each method are imported inside it: a command that only
 # queries must not pay for the compiler, the validator and the exporters
@@ -187,17 +190,56 @@ class KnowledgeGraph:
         >>> kg.query("ASK { ?s ?p ?o }").boolean
         False
         """
-        from .queries.guard import ServiceAllowList
         from .queries.runner import run_query
+
+        return self._run(run_query, name_or_text, timeout, params)
+
+    def stream(
+        self,
+        name_or_text: str | Path | QueryText,
+        consume: Callable[[LiveAnswer], T],
+        /,
+        *,
+        timeout: float | None = None,
+        **params: object,
+    ) -> T:
+        """Run a query once and hand its answer to ``consume`` as it arrives; returns what ``consume`` returns.
+
+        For output too large to hold: ``consume`` reads the rows (``answer.rows``)
+        and writes them out (:func:`kgraph.queries.stream.write_answer` writes
+        Oxigraph's CSV, TSV, JSON or XML). It runs in the query's worker thread,
+        because pyoxigraph's answers may only be read by the thread that made
+        them, and within the time limit. Parameters, the SERVICE check, the
+        limit and the warnings are those of :meth:`query`.
+
+        >>> import io
+        >>> from kgraph.queries.stream import write_answer
+        >>> out = io.BytesIO()
+        >>> tally = KnowledgeGraph.open().stream("SELECT ?n WHERE { VALUES ?n { 1 2 3 } }",
+        ...     lambda answer: write_answer(answer, out, "csv"))
+        >>> out.getvalue()
+        b'n\\r\\n1\\r\\n2\\r\\n3\\r\\n'
+        """
+        from .queries.runner import stream_query
+
+        def run(store: Store, query: QueryText, bound: dict[Any, Any], *, allow: Any, timeout: float | None) -> T:
+            return stream_query(store, query, bound, consume, allow=allow, timeout=timeout)
+
+        return self._run(run, name_or_text, timeout, params)
+
+    def _run(
+        self, runner: Callable[..., T], name_or_text: str | Path | QueryText, timeout: float | None, params: dict
+    ) -> T:
+        from .queries.guard import ServiceAllowList
         from .queries.unknown import UnknownIriWarning, unknown_iris
 
         query, defaults = self._resolve(name_or_text)
         bound = query.bind(dict(params), defaults)
         allow = ServiceAllowList.from_environment(_link_endpoints(query))
-        result = run_query(self.store, query, bound, allow=allow, timeout=timeout)
+        result = runner(self.store, query, bound, allow=allow, timeout=timeout)
         given = [name for name, value in params.items() if value is not None]
         for message in unknown_iris(self.store, query, bound, given) if given else ():
-            warnings.warn(message, UnknownIriWarning, stacklevel=2)
+            warnings.warn(message, UnknownIriWarning, stacklevel=3)
         return result
 
     def _resolve(self, name_or_text: str | Path | QueryText) -> tuple[QueryText, dict[str, object]]:
@@ -208,13 +250,13 @@ class KnowledgeGraph:
             return stored.query, stored.defaults
         from .resources import resource_dir
 
+        if any(c.isspace() for c in name_or_text.strip()):  # SPARQL text; a long one is no file name
+            return QueryText.parse(name_or_text), {}
         stored_file = resource_dir("queries") / f"{name_or_text}.rq"
         if "/" not in name_or_text and stored_file.is_file():  # parse just this one, not the catalog
             stored = StoredQuery.load(stored_file)
             return stored.query, stored.defaults
-        if not any(c.isspace() for c in name_or_text.strip()):
-            raise QueryError(f"no stored query called {name_or_text!r}; `kgraph queries` lists them")
-        return QueryText.parse(name_or_text), {}
+        raise QueryError(f"no stored query called {name_or_text!r}; `kgraph queries` lists them")
 
     def stats(self) -> dict[str, int]:
         from .stats import count_entities

@@ -134,11 +134,14 @@ def queries_command() -> None:
 def answer_command(limit: int, timeout: float | None, store_path: StoreLocation) -> None:
     """Run every stored query with its default parameters and show the answers."""
     from .api import KnowledgeGraph
-    from .cli_output import interruptible, out, print_rows
+    from .cli_output import interruptible, out
+    from .cli_results import print_answer
     from .queries import load_catalog
     from .queries.deadline import query_timeout
+    from .queries.stream import Window
 
     seconds = query_timeout(timeout)  # a bad KGRAPH_QUERY_TIMEOUT is reported before any query runs
+    window = Window(limit=limit or None)
     with KnowledgeGraph.open(store_path, read_only=True) as kg, interruptible():
         for name, stored in load_catalog().items():
             missing = [p.name for p in stored.query.parameters if p.required and p.name not in stored.defaults]
@@ -147,19 +150,18 @@ def answer_command(limit: int, timeout: float | None, store_path: StoreLocation)
                 needs = " ".join(f"--param {m}=..." for m in missing)
                 out.print(f"needs {', '.join(missing)}: kgraph query {name} {needs}", style="dim")
                 continue
-            result = kg.query(name, timeout=seconds)
-            if result.form == "ASK":
-                out.print("true" if result.boolean else "false")
-            elif result.form == "SELECT":
-                print_rows(result, limit=limit)
-            else:
-                out.print(f"{len(result)} triples (kgraph query {name} --format turtle)")
+            print_answer(kg, name, {}, "table", window=window, timeout=seconds, graph_note=name)
 
 
 @main.command("query")
 @click.argument("name")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
 @click.option("--format", "fmt", type=LazyChoice(query_formats), default="table", show_default=True)
+@click.option(
+    "--limit", type=click.IntRange(min=1), help="Rows written at most (after --offset); the rest are counted."
+)
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Rows skipped before the first one written.")
+@click.option("--columns", metavar="A,B,C", help="Only these columns, in this order (by the names the table shows).")
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
@@ -168,9 +170,23 @@ def answer_command(limit: int, timeout: float | None, store_path: StoreLocation)
 @store_option
 @reports_errors
 def query_command(
-    name: str, params: tuple[str, ...], fmt: str, timeout: float | None, store_path: StoreLocation
+    name: str,
+    params: tuple[str, ...],
+    fmt: str,
+    limit: int | None,
+    offset: int,
+    columns: str | None,
+    timeout: float | None,
+    store_path: StoreLocation,
 ) -> None:
     """Run a stored query by NAME, a .rq file, or SPARQL text from standard input (NAME = -).
+
+    The query runs once and its rows are written as they arrive, in any format.
+    A parameter's column is named as the parameter (event, not __event_iri); the
+    table leaves out a parameter's column when the parameter has a value (the
+    same on every row), columns empty in the first rows, and columns that do not
+    fit: the lines under it say which. --limit and --offset pick rows; the rows
+    left out are counted on standard error (the table's last lines).
 
     A query stops after its time limit (exit 2) or on Ctrl-C (exit 130). SERVICE may
     only call the link endpoints and those listed in KGRAPH_SERVICE_ALLOW. Ad-hoc
@@ -178,45 +194,17 @@ def query_command(
     dcterms: and schema: without PREFIX lines. A --param IRI that names nothing in
     the store is run anyway, with a warning on standard error.
     """
-    import warnings
-
     from .api import KnowledgeGraph
-    from .cli_output import err, interruptible, out, plain, print_rows
-    from .queries import ParameterError, QueryError, QueryText
-    from .queries.unknown import UnknownIriWarning
+    from .cli_output import interruptible
+    from .cli_results import parse_columns, parse_params, print_answer, read_target
+    from .queries.stream import Window
 
-    values: dict[str, str] = {}
-    for item in params:
-        key, equals, value = item.partition("=")
-        if not equals or not key:
-            raise ParameterError(f"expected --param NAME=VALUE, got {item!r}")
-        values[key.strip()] = value
-    if "timeout" in values:
-        raise ParameterError("--param timeout=... names the --timeout option's keyword; give the limit as --timeout")
+    values = parse_params(params)
+    picked = parse_columns(columns)
     with interruptible():
-        if name == "-":
-            raw = sys.stdin.buffer.read()
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise QueryError(f"<stdin>: not UTF-8 text (byte {error.start})") from error
-            target: str | Path | QueryText = QueryText.parse(text, "<stdin>")
-        else:
-            target = Path(name) if name.endswith(".rq") else name
-        with KnowledgeGraph.open(store_path, read_only=True) as kg:  # serializing may read the store again
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", UnknownIriWarning)
-                result = kg.query(target, timeout=timeout, **values)
-            for warning in caught:  # on standard error, so piped CSV or JSON stays clean
-                err.print(plain(f"warning: {warning.message}", style="yellow"))
-            if fmt != "table":
-                sys.stdout.buffer.write(result.serialize(fmt))
-            elif result.form == "ASK":
-                out.print("true" if result.boolean else "false")
-            elif result.form == "SELECT":
-                print_rows(result)
-            else:
-                sys.stdout.buffer.write(result.serialize("turtle"))
+        target = read_target(name)
+        with KnowledgeGraph.open(store_path, read_only=True) as kg:
+            print_answer(kg, target, values, fmt, window=Window(offset, limit), columns=picked, timeout=timeout)
 
 
 @main.command("export")

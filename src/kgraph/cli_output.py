@@ -26,7 +26,6 @@ from rich.text import Text
 
 from .errors import KgraphError, ValidationFailed
 from .namespaces import PREFIXES
-from .queries import QueryResult
 from .validate import ValidationReport
 
 MESSAGE_LIMIT = 2000
@@ -95,20 +94,6 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(2)
 
     return wrapper
-
-
-def print_rows(result: QueryResult, *, limit: int = 0) -> None:
-    table = Table(show_lines=False)
-    # Parameter columns (?_name) repeat the value asked for on every row; a table leaves them out.
-    columns = [v for v in result.variables if not v.startswith("_")] or result.variables
-    for variable in columns:
-        table.add_column(plain(variable), overflow="fold")
-    shown = result.terms if limit <= 0 else result.terms[:limit]
-    for row in shown:
-        table.add_row(*(plain(short_term(row[v])) for v in columns))
-    out.print(table)
-    more = f" ({len(result) - len(shown)} more not shown)" if len(shown) < len(result) else ""
-    out.print(f"{len(result)} rows{more}", style="dim")
 
 
 def short_term(term: object) -> str:

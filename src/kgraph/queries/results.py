@@ -1,4 +1,10 @@
-"""Query results as typed Python rows, and in the standard formats exactly as Oxigraph writes them."""
+"""Query results as typed Python rows, and in the standard formats exactly as Oxigraph writes them.
+
+A ``QueryResult`` holds the rows of its one execution; ``serialize`` writes
+those rows (through Oxigraph's own writers, :mod:`.relay`) and never runs the
+query again, as it once did. Output that need not be held, the CLI's, is
+read as it arrives instead (:mod:`.stream`).
+"""
 
 from __future__ import annotations
 
@@ -65,7 +71,6 @@ class QueryResult:
     terms: list[dict[str, Any]] = field(default_factory=list)
     boolean: bool | None = None
     triples: list[ox.Triple] = field(default_factory=list)
-    _write: Callable[[ox.QueryResultsFormat], bytes] | None = field(default=None, repr=False)
 
     @property
     def rows(self) -> list[dict[str, Any]]:
@@ -78,13 +83,25 @@ class QueryResult:
         return len(self.terms) if self.form == "SELECT" else len(self.triples)
 
     def serialize(self, format: str) -> bytes:
-        """csv / tsv / json / xml for SELECT and ASK; turtle / ntriples / jsonld / rdfxml for graphs."""
+        """csv / tsv / json / xml for SELECT and ASK; turtle / ntriples / jsonld / rdfxml for graphs.
+
+        The bytes are Oxigraph's for these rows, columns named by their SPARQL
+        variables; raises QueryError for a format the form cannot take.
+
+        >>> from kgraph import KnowledgeGraph
+        >>> KnowledgeGraph.open().query("SELECT ?n WHERE { BIND(7 AS ?n) }").serialize("csv")
+        b'n\\r\\n7\\r\\n'
+        """
+        from .relay import rows_as_bytes
+
         if self.form in ("SELECT", "ASK"):
             if format not in RESULT_FORMATS:
                 raise QueryError(f"{self.form} results are written as {', '.join(RESULT_FORMATS)}, not {format!r}")
-            if self._write is None:
-                raise QueryError("this result cannot be serialized again")
-            return self._write(RESULT_FORMATS[format])
+            if self.form == "ASK":
+                answer = ox.parse_query_results(b"true" if self.boolean else b"false", format=ox.QueryResultsFormat.TSV)
+                return answer.serialize(format=RESULT_FORMATS[format])
+            rows = (tuple(row[name] for name in self.variables) for row in self.terms)
+            return rows_as_bytes(self.variables, rows, RESULT_FORMATS[format])
         if format not in GRAPH_FORMATS:
             raise QueryError(f"{self.form} results are written as {', '.join(GRAPH_FORMATS)}, not {format!r}")
         return ox.serialize(self.triples, format=GRAPH_FORMATS[format]) or b""
@@ -108,22 +125,15 @@ def max_rows(environ: Mapping[str, str] | None = None) -> int:
     return int(raw)
 
 
-def collect(
-    form: str,
-    answer: Any,
-    write: Callable[[ox.QueryResultsFormat], bytes],
-    *,
-    limit: int = DEFAULT_MAX_ROWS,
-    origin: str = "<query>",
-) -> QueryResult:
-    """The answer read into memory, at most ``limit`` rows or triples; ``write`` serializes it afresh."""
+def collect(form: str, answer: Any, *, limit: int = DEFAULT_MAX_ROWS, origin: str = "<query>") -> QueryResult:
+    """The answer read into memory, at most ``limit`` rows or triples."""
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
-        terms = [{name: solution[name] for name in variables} for solution in _capped(answer, limit, origin)]
-        return QueryResult("SELECT", variables, terms, _write=write)
+        terms = [dict(zip(variables, solution, strict=True)) for solution in _capped(answer, limit, origin)]
+        return QueryResult("SELECT", variables, terms)
     if isinstance(answer, ox.QueryBoolean):
-        return QueryResult("ASK", boolean=bool(answer), _write=write)
-    return QueryResult(form, triples=list(_capped(answer, limit, origin)), _write=write)
+        return QueryResult("ASK", boolean=bool(answer))
+    return QueryResult(form, triples=list(_capped(answer, limit, origin)))
 
 
 def _capped(items: Any, limit: int, origin: str) -> Iterator[Any]:

@@ -1,4 +1,4 @@
-"""One query run: SERVICE checked, parameters bound, evaluated against the clock, rows capped.
+"""One query run, once: SERVICE checked, parameters bound, evaluated and read against the clock, rows capped.
 
 The store is anything with kgraph's store ``query`` method (the embedded
 store or a SPARQL server); this module does not import the stores, which
@@ -18,6 +18,7 @@ from .deadline import query_timeout, within
 from .errors import QueryError
 from .guard import ServiceAllowList, guarded_text
 from .results import QueryResult, collect, max_rows
+from .stream import LiveAnswer
 
 T = TypeVar("T")
 
@@ -30,22 +31,43 @@ def run_query(
     allow: ServiceAllowList,
     timeout: float | None = None,
 ) -> QueryResult:
-    """The answer of ``query`` with its parameters ``bound``; QueryError when refused, failed or out of time."""
-    seconds = query_timeout(timeout)
+    """The answer of ``query`` with its ``bound`` parameters, held; QueryError when refused, failed or out of time."""
     limit = max_rows()
+    return stream_query(
+        store,
+        query,
+        bound,
+        lambda answer: collect(query.form, answer.raw, limit=limit, origin=query.origin),
+        allow=allow,
+        timeout=timeout,
+    )
+
+
+def stream_query(
+    store: Any,
+    query: QueryText,
+    bound: Mapping[ox.Variable, Any],
+    consume: Callable[[LiveAnswer], T],
+    *,
+    allow: ServiceAllowList,
+    timeout: float | None = None,
+) -> T:
+    """Run ``query`` once and give its answer to ``consume``, in the worker thread, against the clock.
+
+    ``consume`` reads the answer as it arrives (and may write it out); what it
+    returns is returned. The time limit covers the evaluation and the reading.
+    """
+    seconds = query_timeout(timeout)
+    cap = max_rows()
     text, substitutions = guarded_text(query, bound, allow)
     where = Location(query.origin)
+    constants = {variable.value: term for variable, term in bound.items()}
 
-    def answer() -> Any:
-        return store.query(text, substitutions, form=query.form)
+    def run() -> T:
+        raw = store.query(text, substitutions, form=query.form)
+        return consume(LiveAnswer(query.form, raw, constants, cap=cap, origin=query.origin))
 
-    def write(format: ox.QueryResultsFormat) -> bytes:
-        return within(seconds, lambda: _engine_errors(lambda: answer().serialize(format=format), where), query.origin)
-
-    def read() -> QueryResult:
-        return collect(query.form, answer(), write, limit=limit, origin=query.origin)
-
-    return within(seconds, lambda: _engine_errors(read, where), query.origin)
+    return within(seconds, lambda: _engine_errors(run, where), query.origin)
 
 
 def _engine_errors(work: Callable[[], T], where: Location) -> T:
