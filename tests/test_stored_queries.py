@@ -1029,3 +1029,15 @@ def test_source_audit_of_the_dataset_card(disputed):
         (claim("displaced-115183", "dispute-displacement"), org("unhcr")),
     }
     assert all(row["record"] and row["quote"] is None and row["start"] is None for row in rows)
+
+
+def test_a_parameter_the_pattern_cannot_take_is_bound_by_the_engine(founding):
+    """A parameter in a VALUES block's variable list cannot become a term there; the query still answers."""
+    kg_, _ = founding
+    text = (
+        "PREFIX kg: <https://w3id.org/kgraph/ontology#> "
+        "SELECT ?_event_iri ?figure WHERE { VALUES (?_event_iri) { (<urn:nothing>) "
+        "(<https://w3id.org/kgraph/id/event/khojaly-killings-1992>) } ?_event_iri kg:hasFigure ?figure }"
+    )
+    rows = kg_.query(text, event="kgr:event/khojaly-killings-1992").rows
+    assert rows and {row["_event_iri"] for row in rows} == {f"{ID}event/khojaly-killings-1992"}

@@ -269,14 +269,21 @@ class EmbeddedStore:
         query with the event's IRI in its pattern takes 2.5 ms. The terms are
         written by pyoxigraph (checked IRIs, escaped literals), never by
         formatting user text. A query the substitution cannot place a
-        parameter in (no WHERE group) is left to the engine's binding.
+        parameter in (no WHERE group, or a use where a term is not grammar)
+        is left to the engine's binding.
         """
         bound = dict(substitutions or {})
         if bound:
             try:
-                return self._store.query(substitute_parameters(sparql, bound), use_default_graph_as_union=True)
+                inlined = substitute_parameters(sparql, bound)
             except QueryError:
-                pass
+                inlined = None
+            if inlined is not None:
+                try:
+                    return self._store.query(inlined, use_default_graph_as_union=True)
+                except SyntaxError:
+                    # A place a term cannot stand (a VALUES block's variable list): the engine binds it.
+                    pass
         return self._store.query(sparql, substitutions=bound, use_default_graph_as_union=True)
 
     def quads(self, graph: str | None = None) -> list[ox.Quad]:
