@@ -21,6 +21,8 @@ from rdflib.compare import isomorphic
 from conftest import DATA
 from kgraph import KnowledgeGraph
 from kgraph.errors import CardError, ValidationFailed
+from kgraph.pipeline.manifest import Manifest
+from kgraph.stats import count_entities, count_in
 from kgraph.stores import EmbeddedStore
 
 ONTOLOGY_LINE_END = b"<https://w3id.org/kgraph/id/graph/ontology> .\n"
@@ -68,6 +70,26 @@ def comparable(store_folder: Path) -> tuple[bytes, Graph]:
     data = b"".join(line for line in lines if not line.endswith(ONTOLOGY_LINE_END))
     ontology = Graph().parse(data=b"".join(line for line in lines if line.endswith(ONTOLOGY_LINE_END)), format="nquads")
     return data, ontology
+
+
+def recorded_counts(store_folder: Path) -> dict[str, int]:
+    """What `kgraph stats` shows: the counts the last build kept in its manifest (which must hold them)."""
+    store = EmbeddedStore(store_folder, read_only=True)
+    try:
+        manifest = Manifest.from_bytes(store.opened_manifest())
+        assert manifest is not None and manifest.counts is not None
+        assert count_entities(store) == manifest.counts
+        return manifest.counts
+    finally:
+        store.close()
+
+
+def counted_by_query(store_folder: Path) -> dict[str, int]:
+    store = EmbeddedStore(store_folder, read_only=True)
+    try:
+        return count_in(store.oxigraph)
+    finally:
+        store.close()
 
 
 def findings(result) -> list[tuple]:
@@ -150,6 +172,7 @@ def test_incremental_builds_equal_full_builds(workspace: Path, tmp_path: Path, m
         assert isomorphic(incremental_ontology, full_ontology), name
         assert findings(result) == findings(full), name
         assert result.quads == full.quads, name
+        assert recorded_counts(store) == counted_by_query(reference), name
     assert "urn:kgraph:validation#marks" not in incremental_data.decode()
     # The cache keeps what the last build used and nothing else: one entry, map and graph per file.
     cached = {p.name.split(".", 1)[1] for p in (store / "cache" / "compiled").iterdir()}

@@ -24,11 +24,12 @@ from .compile.cache import CompileCache, compiler_digest
 from .compile.cached import CompiledGraphs, compile_cached
 from .errors import ValidationFailed
 from .namespaces import ONTOLOGY_GRAPH
-from .pipeline.changes import diff_graphs
+from .pipeline.changes import GraphChanges, diff_graphs
 from .pipeline.manifest import Manifest
 from .pipeline.vet import Verdict, vet_all, vet_changes
 from .resources import ontology_file, parse_turtle_resource
 from .shacl import Check, Unsupported, compile_checks
+from .stats import SUBCLASS_OF, count_in, counts_after_change
 from .stores import EmbeddedStore, LoadProgress, Store
 from .validate import ValidationReport, shapes_graph, validate_graph
 
@@ -93,10 +94,16 @@ def build(
     previous = None if full or checks is None else Manifest.from_bytes(store.manifest())
     if previous is None or previous.compiler != compiler_digest():
         verdicts: list[Verdict] = []
+        counts: list[dict[str, int]] = []
+
+        def vet(staged: ox.Store) -> None:
+            verdicts.append(_vet(staged, compiled, checks, shapes))
+            counts.append(count_in(staged))
+
         store.rebuild(
             [cache.graph_path(d) for d in compiled.graphs.values()],  # type: ignore[misc]
-            vet=lambda staged: verdicts.append(_vet(staged, compiled, checks, shapes)),
-            manifest=lambda: _manifest(compiled, verdicts[-1]),
+            vet=vet,
+            manifest=lambda: _manifest(compiled, verdicts[-1], counts[-1]),
             before_swap=before_swap,
         )
         if progress is not None:
@@ -128,12 +135,19 @@ def _apply_changes(
         verdict = Verdict(previous.local, previous.spanning)
         return BuildResult(compiled, verdict.report, quads, incremental=True)
     verdicts: list[Verdict] = []
+    counts: list[dict[str, int]] = []
 
     earlier = Verdict(previous.local, previous.spanning)
     whole = len(changes.added) + len(changes.removed) > WHOLE_STORE_ABOVE
+    live = store.oxigraph
+    retyped = changes.typed_subjects()  # a dropped graph's statements count as removed
 
     def change(staged: ox.Store) -> None:
         changes.apply(staged)
+        if previous.counts is None or _hierarchy_changed(changes):
+            counts.append(count_in(staged))
+        else:
+            counts.append(counts_after_change(previous.counts, live, staged, retyped))
         if whole:  # node-by-node probes would cost more than set-at-a-time queries over everything
             verdict = vet_all(staged, checks, shapes, compiled.location_of)
         else:
@@ -142,7 +156,7 @@ def _apply_changes(
         if not verdict.report.conforms:
             raise ValidationFailed(verdict.report)
 
-    store.apply(change, manifest=lambda: _manifest(compiled, verdicts[-1]), before_swap=before_swap)
+    store.apply(change, manifest=lambda: _manifest(compiled, verdicts[-1], counts[-1]), before_swap=before_swap)
     return BuildResult(compiled, verdicts[-1].report, quads, incremental=True, changed_graphs=changes.changed_graphs)
 
 
@@ -185,8 +199,13 @@ def _checks(shapes: Graph) -> list[Check] | None:
         return None
 
 
-def _manifest(compiled: CompiledGraphs, verdict: Verdict) -> bytes:
-    return Manifest(compiler_digest(), dict(compiled.graphs), verdict.local, verdict.spanning).to_bytes()
+def _manifest(compiled: CompiledGraphs, verdict: Verdict, counts: dict[str, int]) -> bytes:
+    return Manifest(compiler_digest(), dict(compiled.graphs), verdict.local, verdict.spanning, counts).to_bytes()
+
+
+def _hierarchy_changed(changes: GraphChanges) -> bool:
+    """Whether a change adds or removes a subclass statement: then every count is counted again."""
+    return any(quad.predicate == SUBCLASS_OF for quad in changes.added | changes.removed)
 
 
 def _ontology_graph(cache: CompileCache) -> str:

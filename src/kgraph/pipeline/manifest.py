@@ -26,6 +26,7 @@ class Manifest:
     graphs: dict[str, str]  # graph IRI -> SHA-256 of its N-Quads
     local: list[Finding] = field(default_factory=list)
     spanning: list[Finding] = field(default_factory=list)
+    counts: dict[str, int] | None = None  # what ``kgraph stats`` shows, kept up to date by each build
 
     def to_bytes(self) -> bytes:
         return json.dumps(
@@ -35,6 +36,7 @@ class Manifest:
                 "graphs": self.graphs,
                 "local": [_finding_to_json(f) for f in self.local],
                 "spanning": [_finding_to_json(f) for f in self.spanning],
+                "counts": self.counts,
             },
             sort_keys=True,
         ).encode()
@@ -52,9 +54,16 @@ class Manifest:
                 graphs={str(k): str(v) for k, v in data["graphs"].items()},
                 local=[_finding_from_json(f) for f in data["local"]],
                 spanning=[_finding_from_json(f) for f in data["spanning"]],
+                counts=_counts(data.get("counts")),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
+
+
+def _counts(data: object) -> dict[str, int] | None:
+    if not isinstance(data, dict) or not all(isinstance(v, int) and v >= 0 for v in data.values()):
+        return None
+    return {str(k): v for k, v in data.items()}
 
 
 def _finding_to_json(finding: Finding) -> dict[str, Any]:

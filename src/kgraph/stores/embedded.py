@@ -37,6 +37,7 @@ class EmbeddedStore:
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
         self.set_aside: tuple[Path, str] | None = None  # where a corrupt store went, and why
+        self.opened_name: str | None = None  # the store folder this object opened, if any
         self._store = self._open_current()
 
     @property
@@ -53,6 +54,7 @@ class EmbeddedStore:
                     raise StoreError(f"no store has been built at {self.path}: run `kgraph build` first")
                 return ox.Store()  # nothing built yet: an empty, throw-away store until the first build
             directory = self.path / name
+            self.opened_name = name
             # A reader does not take the writer's lock, so queries run while another process holds the store.
             return ox.Store.read_only(str(directory)) if self.read_only else ox.Store(str(directory))
         except StoreError:
@@ -185,6 +187,19 @@ class EmbeddedStore:
             name = self.current_name()
             return None if name is None else (self.path / f"{name}.manifest.json").read_bytes()
         except (OSError, StoreError, _CorruptStore):
+            return None
+
+    def opened_manifest(self) -> bytes | None:
+        """The manifest of the very store this object opened (read-only too), or None.
+
+        ``manifest()`` follows ``CURRENT``, which a build may have moved since;
+        what describes the open store's content is the manifest beside it.
+        """
+        if self.path is None or self.opened_name is None:
+            return None
+        try:
+            return (self.path / f"{self.opened_name}.manifest.json").read_bytes()
+        except OSError:
             return None
 
     def tidy(self) -> None:
