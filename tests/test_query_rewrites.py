@@ -37,6 +37,7 @@ PARAMETERS = {
         {"region": "kgr:place/shusha"},
         {"region": "kgr:place/khojaly"},
     ],
+    "relative-dates": [{}],
 }
 
 
