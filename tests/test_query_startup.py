@@ -25,7 +25,7 @@ from kgraph.queries.unknown import UnknownIriWarning
 EVENT = "https://w3id.org/kgraph/id/event/"
 
 
-def modules_after(*argv: str) -> tuple[set[str], subprocess.CompletedProcess[str]]:
+def modules_after(*argv: str, stdin: str | None = None) -> tuple[set[str], subprocess.CompletedProcess[str]]:
     """The modules imported by the time ``kgraph ARGV`` exits, and how it ran."""
     code = (
         "import atexit, sys\n"
@@ -34,7 +34,9 @@ def modules_after(*argv: str) -> tuple[set[str], subprocess.CompletedProcess[str
         "from kgraph.cli import main\n"
         "main()\n"
     )
-    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    ran = subprocess.run(
+        [sys.executable, "-c", code], input=stdin, capture_output=True, text=True, timeout=120, check=False
+    )
     listed = ran.stderr.rpartition("MODULES ")[2].split()
     assert listed, ran.stderr
     return set(listed), ran
@@ -57,6 +59,82 @@ def test_listing_the_queries_parses_none_with_rdflib(founding):
         assert name in ran.stdout
     heavy = {"rdflib.plugins.sparql", "pyparsing", "requests", "pyld", "kgraph.build", "kgraph.api"}
     assert modules & heavy == set()
+
+
+QUERY_PATH_FORBIDDEN = {
+    "rdflib",  # 0.13 s: reached through namespaces (PREFIXES), resources and queries.guard
+    "pyshacl",
+    "requests",  # reached through stores.remote
+    "urllib3",
+    "edtf",
+    "pyld",
+    "rich",  # CSV is written by Oxigraph; Rich is for tables and messages
+    "kgraph.namespaces",
+    "kgraph.validate",
+    "kgraph.stores.remote",
+    "kgraph.link",
+}
+
+
+@pytest.mark.parametrize(
+    ("argv", "stdin"),
+    [
+        (("query", "disputes", "--format", "csv"), None),
+        (("query", "timeline", "--format", "tsv"), None),
+        (("query", "-", "--format", "json"), "SELECT ?e ?l WHERE { ?e a kg:Event ; rdfs:label ?l } LIMIT 3"),
+        (("query", "disputes", "--format", "csv", "-p", "event=kgr:event/azerbaijani-recapture-2020"), None),
+    ],
+)
+def test_a_query_written_by_oxigraph_imports_no_rdflib_http_client_or_rich(founding, argv, stdin):
+    kg, _result = founding
+    modules, ran = modules_after(*argv, "--store", str(kg.store.path), stdin=stdin)
+    assert ran.returncode == 0, ran.stderr
+    assert "https://w3id.org/kgraph/id/" in ran.stdout, ran.stdout  # real rows, not just a header
+    assert modules & QUERY_PATH_FORBIDDEN == set()
+    assert {"kgraph.queries.runner", "kgraph.stores.embedded"} <= modules  # it did run the query here
+
+
+def test_a_warning_still_reaches_standard_error_through_rich(founding):
+    kg, _result = founding
+    argv = ("query", "disputes", "--format", "csv", "-p", "event=kgr:event/nonexistent")
+    modules, ran = modules_after(*argv, "--store", str(kg.store.path))
+    assert ran.returncode == 0, ran.stderr
+    assert "names nothing in the store" in ran.stderr
+    assert "rich" in modules and "rdflib" not in modules  # Rich only once there was something to say
+
+
+def test_the_table_still_uses_rich_and_no_rdflib(founding):
+    kg, _result = founding
+    modules, ran = modules_after("query", "disputes", "--store", str(kg.store.path))
+    assert ran.returncode == 0, ran.stderr
+    assert "kgr:event/" in ran.stdout
+    assert "rich" in modules and modules & {"rdflib", "requests"} == set()
+
+
+def test_the_plain_prefix_table_is_the_one_the_rdflib_namespaces_are_built_from():
+    from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+    from kgraph import namespaces, prefixes
+
+    assert namespaces.PREFIXES is prefixes.PREFIXES
+    w3c = {"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "prov": PROV, "dcterms": DCTERMS}
+    for prefix, namespace in w3c.items():
+        assert PREFIXES[prefix] == str(namespace), prefix
+    ours = {"kg": namespaces.KG, "kgr": namespaces.KGR, "oa": namespaces.OA, "geo": namespaces.GEO}
+    for prefix, namespace in ours.items():
+        assert PREFIXES[prefix] == str(namespace), prefix
+    assert str(namespaces.ONTOLOGY_GRAPH) == PREFIXES["kgr"] + "graph/ontology"
+
+
+def test_names_moved_out_of_the_import_path_are_still_importable_where_they_were():
+    from kgraph.cli_output import err, out
+    from kgraph.stores import RemoteStore
+    from kgraph.stores.remote import RemoteStore as defined
+
+    assert RemoteStore is defined
+    assert out is not err and err.stderr and not out.stderr
+    with pytest.raises(ImportError):
+        from kgraph.stores import NoSuchStore  # noqa: F401
 
 
 def test_every_subcommand_help_still_lists_its_choices():

@@ -18,15 +18,16 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from .errors import KgraphError, ValidationFailed
-from .namespaces import PREFIXES
-from .validate import ValidationReport
+from .prefixes import PREFIXES
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from .validate import ValidationReport
 
 MESSAGE_LIMIT = 2000
 """Characters of one message or cell shown; the rest is counted, not printed."""
@@ -34,10 +35,29 @@ MESSAGE_LIMIT = 2000
 # C0 controls except tab and line feed, DEL, and C1 controls (ESC-less terminal sequences start at U+009B).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
-out = Console(soft_wrap=True)
-if not out.is_terminal:  # piped output: wide tables beat columns folded into slivers
-    out = Console(soft_wrap=True, width=220)
-err = Console(stderr=True, soft_wrap=True)
+
+@functools.cache
+def consoles() -> tuple[Console, Console]:
+    """Rich's consoles for standard output and standard error, made (and Rich imported) on first use.
+
+    ``out`` and ``err`` are these, read as module attributes (PEP 562): CSV
+    written by Oxigraph's writers, with nothing to warn about, never needs
+    Rich, and importing it cost a query command 0.03 s.
+    """
+    from rich.console import Console
+
+    out = Console(soft_wrap=True)
+    if not out.is_terminal:  # piped output: wide tables beat columns folded into slivers
+        out = Console(soft_wrap=True, width=220)
+    return out, Console(stderr=True, soft_wrap=True)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "out":
+        return consoles()[0]
+    if name == "err":
+        return consoles()[1]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def visible(value: object, limit: int = MESSAGE_LIMIT) -> str:
@@ -50,10 +70,15 @@ def visible(value: object, limit: int = MESSAGE_LIMIT) -> str:
 
 def plain(value: object, style: str = "", limit: int = MESSAGE_LIMIT) -> Text:
     """A ``Text`` that Rich prints as written: no markup, no control characters, bounded length."""
+    from rich.text import Text
+
     return Text(visible(value, limit), style=style)
 
 
 def say_error(message: object, label: str = "error:") -> None:
+    from rich.text import Text
+
+    _out, err = consoles()
     err.print(Text.assemble((label, "bold red"), " ", plain(message)))
 
 
@@ -63,7 +88,7 @@ def interruptible() -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt:
-        err.print("interrupted: the query was stopped")
+        consoles()[1].print("interrupted: the query was stopped")
         sys.exit(130)
 
 
@@ -82,7 +107,7 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             say_error(error)
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
-            err.print("interrupted; nothing was changed that a later build cannot finish or undo")
+            consoles()[1].print("interrupted; nothing was changed that a later build cannot finish or undo")
             sys.exit(130)
         except Exception as error:  # a bug: say so in one line; KGRAPH_DEBUG=1 shows the traceback
             if os.environ.get("KGRAPH_DEBUG"):
@@ -109,6 +134,9 @@ def short_term(term: object) -> str:
 
 
 def print_report(report: ValidationReport) -> None:
+    from rich.text import Text
+
+    out, _err = consoles()
     verdict = Text("conforms", "green") if report.conforms else Text("does not conform", "red")
     counts = f": {len(report.violations)} violations, {len(report.warnings)} warnings."
     out.print(Text.assemble("Validation: ", verdict, counts))
@@ -120,6 +148,9 @@ def print_report(report: ValidationReport) -> None:
 
 
 def print_stats(counts: dict[str, int]) -> None:
+    from rich.table import Table
+
+    out, _err = consoles()
     table = Table(title="kgraph store")
     table.add_column("what")
     table.add_column("count", justify="right")
@@ -130,6 +161,7 @@ def print_stats(counts: dict[str, int]) -> None:
 
 def print_build_summary(result: Any, data_dir: object) -> None:
     """What a build compiled, reused and changed, and what it could check of the quotes."""
+    out, _err = consoles()
     files = len(result.compiled.graph_files)
     reused = files - result.compiled.compiled_files
     out.print(plain(f"Compiled {files} files from {data_dir} into {result.quads} quads ({reused} unchanged, reused)."))

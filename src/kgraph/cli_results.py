@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cli_output import err, out, plain
 from .queries import ParameterError, QueryError, QueryText
 from .queries.stream import LiveAnswer, Tally, Window, write_answer
 
@@ -74,7 +73,6 @@ def print_answer(
 
     ``graph_note``: for ``kgraph answer``, a graph answer is counted, not printed, and the note names the query.
     """
-    from .cli_table import write_table
     from .queries.unknown import UnknownIriWarning
 
     text = sys.stdout
@@ -87,6 +85,9 @@ def print_answer(
             if fmt != "table":
                 return write_answer(answer, binary, fmt, window=window, columns=columns)
             if answer.form == "SELECT":
+                from .cli_output import out  # Rich, for the table only
+                from .cli_table import write_table
+
                 return write_table(answer, text.write, width=out.width, window=window, columns=columns)
             if answer.form == "ASK":
                 text.write("true\n" if answer.raw else "false\n")
@@ -108,8 +109,12 @@ def print_answer(
         return
     text.flush()
     for warning in caught:  # on standard error, so piped CSV or JSON stays clean
+        from .cli_output import err, plain  # Rich: only when there is something to say
+
         err.print(plain(f"warning: {warning.message}", style="yellow"))
     if tally.more and fmt != "table":
+        from .cli_output import err, plain
+
         err.print(plain(tally.more_line(), style="dim"))
 
 

@@ -1,37 +1,54 @@
-"""The namespaces kgraph writes, in one place so IRIs are spelled once."""
+"""The namespaces kgraph writes, as rdflib terms, in one place so IRIs are spelled once.
+
+The IRIs themselves (and ``PREFIXES``) live in :mod:`kgraph.prefixes` as plain
+strings, so that code which only queries can use them without importing
+rdflib; this module builds the rdflib ``Namespace`` objects the compiler, the
+validator and the exporters use from those strings.
+"""
 
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-KG = Namespace("https://w3id.org/kgraph/ontology#")
-KGR = Namespace("https://w3id.org/kgraph/id/")
-OA = Namespace("http://www.w3.org/ns/oa#")
-GEO = Namespace("http://www.opengis.net/ont/geosparql#")
-SCHEMA = Namespace("https://schema.org/")
-SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
-TIME = Namespace("http://www.w3.org/2006/time#")
-WD = Namespace("http://www.wikidata.org/entity/")
+from . import prefixes
+from .prefixes import PREFIXES
+
+KG = Namespace(prefixes.KG)
+KGR = Namespace(prefixes.KGR)
+OA = Namespace(prefixes.OA)
+GEO = Namespace(prefixes.GEO)
+SCHEMA = Namespace(prefixes.SCHEMA)
+SEM = Namespace(prefixes.SEM)
+TIME = Namespace(prefixes.TIME)
+WD = Namespace(prefixes.WD)
 
 ONTOLOGY_GRAPH = KGR["graph/ontology"]
 
-PREFIXES: dict[str, str] = {
-    "kg": str(KG),
-    "kgr": str(KGR),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "prov": str(PROV),
-    "oa": str(OA),
-    "geo": str(GEO),
-    "dcterms": str(DCTERMS),
-    "schema": str(SCHEMA),
-    "sem": str(SEM),
-    "time": str(TIME),
-}
+# The rdflib namespaces of the W3C vocabularies are re-exported beside kgraph's own.
+__all__ = [
+    "DCTERMS",
+    "GEO",
+    "KG",
+    "KGR",
+    "OA",
+    "ONTOLOGY_GRAPH",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SEM",
+    "SKOS",
+    "TIME",
+    "WD",
+    "XSD",
+    "claim_iri",
+    "entity_iri",
+    "geonames_iri",
+    "graph_iri",
+]
 
 
 def entity_iri(kind: str, slug: str) -> URIRef:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import pyoxigraph as ox
-from rdflib import Graph
+from typing import TYPE_CHECKING
 
 from .errors import KgraphError, Location
+
+if TYPE_CHECKING:  # the query path finds its queries here and imports neither library for it
+    import pyoxigraph as ox
+    from rdflib import Graph
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 RESOURCES_ENV = "KGRAPH_RESOURCES"
@@ -60,6 +62,8 @@ def context_file() -> Path:
 
 def parse_turtle_resource(path: Path) -> Graph:
     """A Turtle file of the installation; a broken one is a ResourceError naming it and its line."""
+    from rdflib import Graph
+
     try:
         return Graph().parse(path, format="turtle")
     except SyntaxError as error:
@@ -71,6 +75,8 @@ def parse_turtle_resource(path: Path) -> Graph:
 
 def load_turtle_resource(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
     """A Turtle file of the installation loaded into ``store``; refused as ``parse_turtle_resource`` refuses it."""
+    import pyoxigraph as ox
+
     try:
         store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=graph)
     except SyntaxError as error:

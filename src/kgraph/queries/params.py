@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 
 from ..errors import KgraphError
+from ..prefixes import PREFIXES
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 TYPES = ("iri", "integer", "decimal", "date", "string")
@@ -78,13 +79,11 @@ class Parameter:
 
 
 def project_prefixes() -> dict[str, str]:
-    """The project's prefixes (kg, kgr, rdf, rdfs, …) from :mod:`kgraph.namespaces`, imported on first need.
+    """The project's prefixes (kg, kgr, rdf, rdfs, …) from :mod:`kgraph.prefixes`.
 
-    That module builds its namespaces with rdflib (0.13 s to import), which a
-    stored query that declares its own prefixes and takes no IRI never needs.
+    Read from the plain-string table, not from :mod:`kgraph.namespaces`,
+    which builds rdflib namespaces (0.13 s to import) that a query never needs.
     """
-    from ..namespaces import PREFIXES
-
     return PREFIXES
 
 

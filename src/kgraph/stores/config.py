@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,6 +117,8 @@ def credentials_from(environ: Mapping[str, str]) -> Credentials | None:
 
 
 def _read_config(path: Path) -> dict[str, object]:
+    import tomllib  # only when a kgraph.toml exists: its regexes cost a query command's start-up 3 ms
+
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
