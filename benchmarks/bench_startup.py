@@ -97,10 +97,18 @@ def startup(store: Path, runs: int) -> None:
                 continue
             text = Path(folder) / f"{name}.rq"
             text.write_text(_bound_text(stored), encoding="utf-8")
-            ours = child_cpu([*kgraph, "query", name, "--format", "csv", "--store", str(store)], runs)
-            raw = child_cpu([sys.executable, "-c", RAW_CSV, str(_live_folder(store)), str(text)], runs)
+            ours_command = [*kgraph, "query", name, "--format", "csv", "--store", str(store)]
+            raw_command = [sys.executable, "-c", RAW_CSV, str(_live_folder(store)), str(text)]
+            if _stdout(ours_command) != _stdout(raw_command):
+                print(f"kgraph query {name} --format csv: NOT the raw script's bytes; ratio not comparable")
+            ours = child_cpu(ours_command, runs)
+            raw = child_cpu(raw_command, runs)
             print(f"raw pyoxigraph {name} csv        {raw:6.3f} s CPU")
             print(f"kgraph query {name} --format csv {ours:6.3f} s CPU  {ours / raw:5.1f}x raw pyoxigraph (≤ 2x)")
+
+
+def _stdout(command: list[str]) -> bytes:
+    return subprocess.run(command, capture_output=True, check=True, cwd=PROJECT, env=CHILD_ENV).stdout
 
 
 def _bound_text(stored: object) -> str:
