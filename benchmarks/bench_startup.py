@@ -35,7 +35,8 @@ import sys, pyoxigraph as ox
 store = ox.Store.read_only(sys.argv[1])
 text = open(sys.argv[2], encoding="utf-8").read()
 answer = store.query(text, use_default_graph_as_union=True)
-sys.stdout.buffer.write(answer.serialize(format=ox.QueryResultsFormat.CSV))
+_header, _, rows = answer.serialize(format=ox.QueryResultsFormat.CSV).partition(b"\\r\\n")
+sys.stdout.buffer.write(sys.argv[3].encode() + b"\\r\\n" + rows)  # columns named as kgraph names them
 """
 
 
@@ -98,7 +99,8 @@ def startup(store: Path, runs: int) -> None:
             text = Path(folder) / f"{name}.rq"
             text.write_text(_bound_text(stored), encoding="utf-8")
             ours_command = [*kgraph, "query", name, "--format", "csv", "--store", str(store)]
-            raw_command = [sys.executable, "-c", RAW_CSV, str(_live_folder(store)), str(text)]
+            header = _stdout(ours_command).partition(b"\r\n")[0].decode()  # event, not __event_iri
+            raw_command = [sys.executable, "-c", RAW_CSV, str(_live_folder(store)), str(text), header]
             if _stdout(ours_command) != _stdout(raw_command):
                 print(f"kgraph query {name} --format csv: NOT the raw script's bytes; ratio not comparable")
             ours = child_cpu(ours_command, runs)
