@@ -122,7 +122,7 @@ def _parse(text: str, origin: str) -> QueryText:
 
 
 def _uses_unknown(shape: Any) -> bool:
-    """Whether any prefix is used undeclared; only then are the project's prefixes (and rdflib) loaded."""
+    """Whether any prefix is used undeclared; only then are the project's prefixes loaded."""
     return any(prefix not in shape.declared and prefix != "_" for prefix, _offset in shape.used)
 
 
