@@ -38,6 +38,23 @@ PARAMETERS = {
         {"region": "kgr:place/khojaly"},
     ],
     "relative-dates": [{}],
+    "claims-about": [
+        {},
+        {"subject": "kgr:event/first-karabakh-war"},
+        {"subject": "kgr:place/khojaly"},
+        {"subject": "kgr:place/shusha"},
+    ],
+    "claims-by-claimant": [
+        {},
+        {"claimant": "kgr:org/kgraph-curators"},
+        {"claimant": "kgr:org/unverified-publisher"},
+        {"claimant": "kgr:org/government-of-azerbaijan"},
+    ],
+    "missing-persons": [
+        {},
+        {"event": "kgr:event/first-karabakh-war"},
+        {"event": "kgr:event/khojaly-killings-1992"},
+    ],
 }
 
 
