@@ -25,6 +25,7 @@ from .claims import CardContext, ClaimCompiler
 from .imports import IMPORT_FORMATS, add_imports, import_graph_iri
 from .quotes import QuoteReport, TextLibrary, text_search_path
 from .registry import AGENTS, SECTION_KINDS, Registry
+from .sink import TripleSink
 from .values import date_literal, graph_id, slug, text
 
 # Keys of an entity entry that state facts; each becomes a curatorial claim with the entry's evidence.
@@ -170,8 +171,7 @@ class DataCompiler:
         if parsed.document is None:
             self.parse_again(path)
         graph_node = graph_iri(parsed.graph_id)
-        dataset = Dataset()
-        graph = dataset.graph(graph_node)
+        graph = TripleSink(graph_node)
         own_locations: dict[URIRef, Location] = {}
         shared, self.locations = self.locations, own_locations
         before = (self.texts.report.verified, self.texts.report.unverified, dict(self.texts.report.missing_texts))
@@ -196,7 +196,7 @@ class DataCompiler:
         )
         return FileOutput(
             graph=str(graph_node),
-            nquads=dataset.serialize(format="nquads", encoding="utf-8"),
+            nquads=graph.nquads(),
             locations={str(node): where.line for node, where in own_locations.items()},
             uses=sorted(uses),
             texts=texts,
