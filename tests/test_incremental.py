@@ -336,3 +336,23 @@ def test_cards_parsed_again_to_bound_memory_give_the_same_store_and_errors(
             kg.build(data, full=True)
         refusals.append(str(refused.value))
     assert refusals[0] == refusals[1] and "second-reading.yaml:" in refusals[0] and "no-such-event" in refusals[0]
+
+
+def test_an_id_defined_again_beside_a_cached_card_is_refused_naming_both_places(workspace: Path):
+    """A cached card's IDs are registered from the cache without being parsed: duplicates must still be caught."""
+    data, store = workspace / "data", workspace / ".kgraph"
+    with KnowledgeGraph.open(store) as kg:
+        kg.build(data)
+    line = next(
+        number
+        for number, text in enumerate((data / "sources" / "founding-article.yaml").read_text().splitlines(), 1)
+        if "id: khojaly-killings-1992" in text
+    )
+    (data / "sources" / "second-reading.yaml").write_text(
+        NEW_CARD.replace("id: second-reading-grave", "id: khojaly-killings-1992", 1), encoding="utf-8"
+    )
+    with KnowledgeGraph.open(store) as kg, pytest.raises(CardError) as refused:
+        kg.build(data)
+    message = str(refused.value)
+    assert "duplicate ID 'khojaly-killings-1992'" in message
+    assert f"founding-article.yaml:{line}" in message and "second-reading.yaml:" in message

@@ -123,8 +123,10 @@ class DataCompiler:
         parsed = _ParsedFile(path, None, is_card)
         parsed.graph_id_line = graph_id_line
         parsed.graph_id = self._register_graph_id(graph_id, Location(path, graph_id_line))
+        where = parsed.path
         for slug_text, kind, line in defined:
-            self._define(parsed, slug_text, kind, line)
+            self.registry.define_known(slug_text, kind, Location(where, line))
+        parsed.defined = [(slug_text, kind, line) for slug_text, kind, line in defined]
         self._files.append(parsed)
         self._by_path[path] = parsed
 

@@ -6,8 +6,6 @@ defined in the reference data or in another card, in any order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rdflib import URIRef
 
 from ..errors import CardError, Location
@@ -24,12 +22,24 @@ SECTION_KINDS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
 class Entity:
-    slug: str
-    kind: str
-    iri: URIRef
-    location: Location
+    """One defined ID. Its IRI is made when first asked for: a build over a large dataset registers every
+    ID of every card (100,000 events), but only the cards it compiles resolve any."""
+
+    __slots__ = ("_iri", "kind", "location", "slug")
+
+    def __init__(self, slug: str, kind: str, location: Location) -> None:
+        self.slug, self.kind, self.location = slug, kind, location
+        self._iri: URIRef | None = None
+
+    @property
+    def iri(self) -> URIRef:
+        if self._iri is None:
+            self._iri = entity_iri(self.kind, self.slug)
+        return self._iri
+
+    def __repr__(self) -> str:
+        return f"Entity({self.slug!r}, {self.kind!r}, {self.location})"
 
 
 class Registry:
@@ -47,9 +57,16 @@ class Registry:
         if slug in self._entities:
             first = self._entities[slug].location
             raise CardError(f"duplicate ID {slug!r}: already defined at {first}", location)
-        entity = Entity(slug, kind, entity_iri(kind, slug), location)
+        entity = Entity(slug, kind, location)
         self._entities[slug] = entity
         return entity
+
+    def define_known(self, slug: str, kind: str, location: Location) -> None:
+        """An ID a cached compile of the same bytes already checked: only duplicates are looked for again."""
+        if slug in self._entities:
+            first = self._entities[slug].location
+            raise CardError(f"duplicate ID {slug!r}: already defined at {first}", location)
+        self._entities[slug] = Entity(slug, kind, location)
 
     def resolve(self, slug: object, kinds: tuple[str, ...], location: Location) -> Entity:
         """Find an entity of one of ``kinds``; the error says what kind was expected."""
