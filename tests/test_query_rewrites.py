@@ -55,6 +55,11 @@ PARAMETERS = {
         {"event": "kgr:event/first-karabakh-war"},
         {"event": "kgr:event/khojaly-killings-1992"},
     ],
+    "timeline": [
+        {},
+        {"conflict": "kgr:event/peace-process"},
+        {"conflict": "kgr:event/khojaly-offensive-1992"},
+    ],
 }
 
 
