@@ -88,9 +88,9 @@ def interruptible() -> Iterator[None]:
 
     The exit skips the interpreter's shutdown (``os._exit``): that shutdown
     closes the store and finalises objects while the abandoned evaluation
-    still runs in its thread, and on a loaded machine it was seen to wait
-    more than 10 s for it. A query changes nothing, so there is nothing to
-    finish; what was written is flushed first.
+    still runs in its thread, which it has no reason to wait for. A query
+    changes nothing, so there is nothing to finish; what was written is
+    flushed first.
     """
     try:
         yield
