@@ -16,6 +16,7 @@ import contextlib
 import functools
 import os
 import re
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -92,6 +93,10 @@ def interruptible() -> Iterator[None]:
     changes nothing, so there is nothing to finish; what was written is
     flushed first.
     """
+    # A parent may hand Ctrl-C down ignored or blocked (Python keeps an inherited SIG_IGN); a query
+    # must stay stoppable, so both are undone for the command's own process.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
         yield
     except KeyboardInterrupt:
