@@ -52,6 +52,15 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+def store_of_trig(text: str) -> KnowledgeGraph:
+    """An in-memory KnowledgeGraph holding ``text`` (TriG), for tests of hand-written corner cases."""
+    import pyoxigraph as ox
+
+    kg = KnowledgeGraph.open()
+    kg.store.replace_all(ox.serialize(ox.parse(text.encode(), format=ox.RdfFormat.TRIG), format=ox.RdfFormat.N_QUADS))
+    return kg
+
+
 def run_kgraph(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the installed console script, as a user would, to see real exit codes."""
     command = [sys.executable, "-m", "kgraph", *args]

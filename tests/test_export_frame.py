@@ -16,6 +16,7 @@ from pyld import jsonld
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
+from conftest import store_of_trig
 from kgraph import KnowledgeGraph
 
 KG = "https://w3id.org/kgraph/ontology#"
@@ -235,11 +236,7 @@ def _rdflib_triple(triple: ox.Triple) -> tuple:
 
 @pytest.fixture
 def corners() -> KnowledgeGraph:
-    kg = KnowledgeGraph.open()
-    kg.store.replace_all(
-        ox.serialize(ox.parse(CORNERS.encode(), format=ox.RdfFormat.TRIG), format=ox.RdfFormat.N_QUADS)
-    )
-    return kg
+    return store_of_trig(CORNERS)
 
 
 def test_the_event_frame_carries_claims_of_every_shape(corners):

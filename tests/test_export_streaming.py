@@ -19,6 +19,7 @@ from pyld import jsonld
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
+from conftest import store_of_trig
 from kgraph import KnowledgeGraph
 from kgraph.export import export, write_export
 
@@ -108,11 +109,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
 
 @pytest.fixture
 def corners() -> KnowledgeGraph:
-    kg = KnowledgeGraph.open()
-    kg.store.replace_all(
-        ox.serialize(ox.parse(CORNERS.encode(), format=ox.RdfFormat.TRIG), format=ox.RdfFormat.N_QUADS)
-    )
-    return kg
+    return store_of_trig(CORNERS)
 
 
 def test_compacted_jsonld_of_generated_data_reads_back_as_the_store(generated):
