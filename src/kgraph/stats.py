@@ -12,7 +12,7 @@ SPARQL server, an in-memory store, a store built by an older kgraph).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pyoxigraph as ox
@@ -55,21 +55,24 @@ def count_entities(store: Any) -> dict[str, int]:
     recorded = _recorded(store)
     if recorded is not None:
         return recorded
-    counts: dict[str, int] = {}
-    for name, cls in COUNTED_CLASSES.items():
-        rows = list(store.query(_COUNT, {ox.Variable("counted"): ox.NamedNode(cls)}))
-        counts[name] = int(rows[0]["n"].value) if rows else 0
-    counts[SOURCE_GRAPHS] = sum(1 for g in store.named_graphs() if not g.endswith(ONTOLOGY_GRAPH_SUFFIX))
-    return counts
+    return _counted(store.query, store.named_graphs())
 
 
 def count_in(store: ox.Store) -> dict[str, int]:
     """The same counts over a pyoxigraph store (a staged build), by query: what a full build records."""
+    return _counted(
+        lambda text: store.query(text, use_default_graph_as_union=True),
+        (g.value for g in store.named_graphs()),  # type: ignore[union-attr]
+    )
+
+
+def _counted(run: Callable[[str], Any], graphs: Iterable[str]) -> dict[str, int]:
+    """Each count by one query (``run`` asks the store), and the source graphs among ``graphs``."""
     counts: dict[str, int] = {}
     for name, cls in COUNTED_CLASSES.items():
-        rows = list(store.query(_with_class(_COUNT, cls), use_default_graph_as_union=True))
-        counts[name] = int(rows[0]["n"].value) if rows else 0  # type: ignore[index]
-    counts[SOURCE_GRAPHS] = _source_graphs(store)
+        rows = list(run(_with_class(_COUNT, cls)))
+        counts[name] = int(rows[0]["n"].value) if rows else 0
+    counts[SOURCE_GRAPHS] = sum(1 for g in graphs if not g.endswith(ONTOLOGY_GRAPH_SUFFIX))
     return counts
 
 
